@@ -1,0 +1,51 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Strictness every target opts into (see docs/style in the shared docs): existential
+/// `any` spelled out, imports internal unless marked public.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "CustomerLedger",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "CustomerLedger", targets: ["CustomerLedger"]),
+        .executable(name: "ledger", targets: ["ledger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.6.0"),
+    ],
+    targets: [
+        // LMDB from the system (Debian: liblmdb-dev). Never vendored.
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"]), .brew(["lmdb"])]
+        ),
+        // The engine-free core: streams, positions, versions, the store protocol, subscriptions.
+        .target(name: "LedgerCore", swiftSettings: strictSettings),
+        // The LMDB engine behind the core's protocol.
+        .target(name: "LedgerLMDB", dependencies: ["LedgerCore", "CLMDB"], swiftSettings: strictSettings),
+        // The product a service imports.
+        .target(name: "CustomerLedger", dependencies: ["LedgerCore", "LedgerLMDB"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "ledger",
+            dependencies: [
+                "CustomerLedger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "LedgerLMDBTests",
+            dependencies: ["CustomerLedger", "LedgerLMDB", "ledger"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

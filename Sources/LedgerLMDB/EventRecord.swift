@@ -1,0 +1,230 @@
+import Foundation
+import LedgerCore
+
+/// The binary layout of one event in the `log` database (layout 1, see docs/format.md).
+///
+/// ```
+/// offset size field
+///  0     1    layout (1)
+///  1     1    content type
+///  2     2    schema version          u16 LE
+///  4     4    type number             u32 LE   (set by the writer)
+///  8     8    stream version          u64 LE   (set by the writer)
+/// 16     8    occurredAt, µs          i64 LE
+/// 24     8    recordedAt, µs          i64 LE   (set by the writer)
+/// 32    16    event id (UUID bytes)
+/// 48     2    stream id length        u16 LE
+/// 50     2    reserved (0)
+/// 52     4    metadata length         u32 LE
+/// 56     4    payload length          u32 LE
+/// 60          stream id, metadata, payload
+/// ```
+enum EventRecord {
+    static let layout: UInt8 = 1
+    static let headerSize = 60
+
+    enum Offset {
+        static let contentType = 1
+        static let schemaVersion = 2
+        static let typeNumber = 4
+        static let version = 8
+        static let occurredAt = 16
+        static let recordedAt = 24
+        static let id = 32
+        static let streamLength = 48
+        static let metadataLength = 52
+        static let payloadLength = 56
+    }
+
+    /// Encodes everything the caller knows; the writer fills in type number, version and
+    /// recordedAt with ``patch(_:typeNumber:version:recordedAt:)``.
+    static func encode(_ event: ProposedEvent, stream: StreamID) -> [UInt8] {
+        let metadata = encode(event.metadata)
+        let streamBytes = stream.rawValue.utf8
+        var out: [UInt8] = []
+        out.reserveCapacity(headerSize + streamBytes.count + metadata.count + event.payload.count)
+        out.append(layout)
+        out.append(event.contentType.rawValue)
+        out.appendLE(event.schemaVersion)
+        out.appendLE(UInt32(0))
+        out.appendLE(UInt64(0))
+        out.appendLE(event.occurredAt.microsecondsSince1970)
+        out.appendLE(Int64(0))
+        withIDKey(event.id) { out.append(contentsOf: $0) }
+        out.appendLE(UInt16(streamBytes.count))
+        out.appendLE(UInt16(0))
+        out.appendLE(UInt32(metadata.count))
+        out.appendLE(UInt32(event.payload.count))
+        out.append(contentsOf: streamBytes)
+        out.append(contentsOf: metadata)
+        out.append(contentsOf: event.payload)
+        return out
+    }
+
+    /// Writes the fields that only the writer knows.
+    static func patch(_ record: inout [UInt8], typeNumber: UInt32, version: StreamVersion, recordedAt: Int64) {
+        record.withUnsafeMutableBytes { bytes in
+            bytes.storeBytes(of: typeNumber.littleEndian, toByteOffset: Offset.typeNumber, as: UInt32.self)
+            bytes.storeBytes(of: version.rawValue.littleEndian, toByteOffset: Offset.version, as: UInt64.self)
+            bytes.storeBytes(of: recordedAt.littleEndian, toByteOffset: Offset.recordedAt, as: Int64.self)
+        }
+    }
+
+    /// Whether two records hold the same event apart from what the ledger assigned
+    /// (stream version and recordedAt): the test for an idempotent re-append.
+    static func sameContent(_ stored: UnsafeRawBufferPointer, _ proposed: [UInt8]) -> Bool {
+        guard stored.count == proposed.count else { return false }
+        return proposed.withUnsafeBytes { proposed in
+            memcmp(stored.baseAddress!, proposed.baseAddress!, Offset.version) == 0
+                && memcmp(
+                    stored.baseAddress! + Offset.occurredAt,
+                    proposed.baseAddress! + Offset.occurredAt,
+                    Offset.recordedAt - Offset.occurredAt
+                ) == 0
+                && memcmp(
+                    stored.baseAddress! + Offset.id,
+                    proposed.baseAddress! + Offset.id,
+                    stored.count - Offset.id
+                ) == 0
+        }
+    }
+
+    /// The type number of a stored record, read without decoding the rest.
+    @inline(__always)
+    static func typeNumber(of bytes: UnsafeRawBufferPointer) -> UInt32 {
+        bytes.count >= headerSize ? bytes.readLE(UInt32.self, at: Offset.typeNumber) : 0
+    }
+
+    /// The stream version of a stored record.
+    @inline(__always)
+    static func version(of bytes: UnsafeRawBufferPointer) -> StreamVersion {
+        StreamVersion(bytes.readLE(UInt64.self, at: Offset.version))
+    }
+
+    /// The stream id bytes of a stored record.
+    static func streamBytes(of bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        let length = Int(bytes.readLE(UInt16.self, at: Offset.streamLength))
+        return UnsafeRawBufferPointer(rebasing: bytes[headerSize..<(headerSize + length)])
+    }
+
+    /// Decodes a stored record; any inconsistency is reported as corruption, never a crash.
+    static func decode(
+        _ bytes: UnsafeRawBufferPointer,
+        position: LogPosition,
+        typeName: (UInt32) throws -> String
+    ) throws -> RecordedEvent {
+        guard bytes.count >= headerSize, bytes[0] == layout else {
+            throw corrupted(position, "has an unknown layout or is shorter than its header")
+        }
+        let streamLength = Int(bytes.readLE(UInt16.self, at: Offset.streamLength))
+        let metadataLength = Int(bytes.readLE(UInt32.self, at: Offset.metadataLength))
+        let payloadLength = Int(bytes.readLE(UInt32.self, at: Offset.payloadLength))
+        guard headerSize + streamLength + metadataLength + payloadLength == bytes.count else {
+            throw corrupted(position, "has lengths that do not add up to its size")
+        }
+        let streamStart = headerSize
+        let metadataStart = streamStart + streamLength
+        let payloadStart = metadataStart + metadataLength
+        guard let streamText = String(validating: bytes[streamStart..<metadataStart], as: UTF8.self) else {
+            throw corrupted(position, "has a stream id that is not UTF-8")
+        }
+        let metadata: EventMetadata
+        if metadataLength == 0 {
+            metadata = .empty
+        } else {
+            guard let decoded = decodeMetadata(UnsafeRawBufferPointer(rebasing: bytes[metadataStart..<payloadStart])) else {
+                throw corrupted(position, "has malformed metadata")
+            }
+            metadata = decoded
+        }
+        let uuid = bytes.loadUnaligned(fromByteOffset: Offset.id, as: uuid_t.self)
+        return RecordedEvent(
+            position: position,
+            stream: StreamID(validated: streamText),
+            version: StreamVersion(bytes.readLE(UInt64.self, at: Offset.version)),
+            id: EventID(UUID(uuid: uuid)),
+            type: try typeName(bytes.readLE(UInt32.self, at: Offset.typeNumber)),
+            schemaVersion: bytes.readLE(UInt16.self, at: Offset.schemaVersion),
+            occurredAt: Date(microsecondsSince1970: bytes.readLE(Int64.self, at: Offset.occurredAt)),
+            recordedAt: Date(microsecondsSince1970: bytes.readLE(Int64.self, at: Offset.recordedAt)),
+            metadata: metadata,
+            contentType: ContentType(rawValue: bytes[Offset.contentType]),
+            payload: Data(UnsafeRawBufferPointer(rebasing: bytes[payloadStart...]))
+        )
+    }
+
+    static func corrupted(_ position: LogPosition, _ problem: String) -> LedgerError {
+        LedgerError(.corrupted, "The event record at position \(position) \(problem). Verify the ledger and restore from a backup.")
+    }
+
+    // MARK: Metadata: u8 presence bits (1 correlation, 2 causation, 4 actor), each present
+    // field as u16 length + UTF-8, then u16 count of custom pairs, each u16 key length +
+    // key + u16 value length + value, keys sorted. Empty metadata takes no bytes at all.
+
+    static func encode(_ metadata: EventMetadata) -> [UInt8] {
+        guard !metadata.isEmpty else { return [] }
+        var out: [UInt8] = []
+        let fields = [metadata.correlationID, metadata.causationID, metadata.actor]
+        var presence: UInt8 = 0
+        for (index, field) in fields.enumerated() where field != nil { presence |= 1 << UInt8(index) }
+        out.append(presence)
+        for field in fields { if let field { appendString(field, to: &out) } }
+        out.appendLE(UInt16(metadata.custom.count))
+        for key in metadata.custom.keys.sorted() {
+            appendString(key, to: &out)
+            appendString(metadata.custom[key]!, to: &out)
+        }
+        return out
+    }
+
+    private static func appendString(_ string: String, to out: inout [UInt8]) {
+        out.appendLE(UInt16(string.utf8.count))
+        out.append(contentsOf: string.utf8)
+    }
+
+    static func decodeMetadata(_ bytes: UnsafeRawBufferPointer) -> EventMetadata? {
+        var offset = 0
+        func readString() -> String? {
+            guard offset + 2 <= bytes.count else { return nil }
+            let length = Int(bytes.readLE(UInt16.self, at: offset))
+            offset += 2
+            guard offset + length <= bytes.count else { return nil }
+            defer { offset += length }
+            return String(validating: bytes[offset..<(offset + length)], as: UTF8.self)
+        }
+        guard bytes.count >= 1 else { return nil }
+        let presence = bytes[0]
+        offset = 1
+        var fields: [String?] = [nil, nil, nil]
+        for index in 0..<3 where presence & (1 << UInt8(index)) != 0 {
+            guard let value = readString() else { return nil }
+            fields[index] = value
+        }
+        guard offset + 2 <= bytes.count else { return nil }
+        let customCount = Int(bytes.readLE(UInt16.self, at: offset))
+        offset += 2
+        var custom: [String: String] = [:]
+        for _ in 0..<customCount {
+            guard let key = readString(), let value = readString() else { return nil }
+            custom[key] = value
+        }
+        guard offset == bytes.count else { return nil }
+        return EventMetadata(correlationID: fields[0], causationID: fields[1], actor: fields[2], custom: custom)
+    }
+
+    /// Checks the sizes the layout can hold; returns a problem or `nil`.
+    static func sizeProblem(_ event: ProposedEvent, maximumEventSize: Int) -> String? {
+        let metadataStrings = [event.metadata.correlationID, event.metadata.causationID, event.metadata.actor]
+            .compactMap { $0 } + event.metadata.custom.flatMap { [$0.key, $0.value] }
+        if metadataStrings.contains(where: { $0.utf8.count > Int(UInt16.max) }) {
+            return "has a metadata value longer than \(UInt16.max) bytes"
+        }
+        if event.metadata.custom.count > Int(UInt16.max) {
+            return "has more than \(UInt16.max) custom metadata entries"
+        }
+        if event.payload.count > maximumEventSize {
+            return "has a \(event.payload.count)-byte payload, over the limit of \(maximumEventSize) bytes"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import LedgerCore
+
+/// One append call waiting for the writer: its prepared streams and how to answer it.
+final class AppendRequest: @unchecked Sendable {
+    // Safe: `appends` is immutable and `continuation` is resumed exactly once, by the
+    // writer thread, after the request has left the queue.
+    let appends: [PreparedAppend]
+    let eventCount: Int
+    private let continuation: CheckedContinuation<Result<[AppendResult], LedgerError>, Never>
+
+    init(appends: [PreparedAppend], continuation: CheckedContinuation<Result<[AppendResult], LedgerError>, Never>) {
+        self.appends = appends
+        self.eventCount = appends.reduce(0) { $0 + $1.records.count }
+        self.continuation = continuation
+    }
+
+    func finish(_ result: Result<[AppendResult], LedgerError>) {
+        continuation.resume(returning: result)
+    }
+}
+
+/// The ledger's only writer: a dedicated thread that drains all waiting appends into one
+/// LMDB write transaction (group commit), so many concurrent callers share one sync.
+///
+/// LMDB ties a write transaction to the thread that began it, so every write transaction
+/// begins and commits on this thread and never crosses an `await`.
+final class GroupCommitWriter: @unchecked Sendable {
+    // Safe: `queue`, `isStopping` and `isFinished` are touched only under `condition`.
+    private let condition = NSCondition()
+    private var queue: [AppendRequest] = []
+    private var isStopping = false
+    private var isFinished = false
+    private let maximumGroupSize: Int
+    private let process: ([AppendRequest]) -> Void
+
+    /// Starts the thread; `process` runs on it with each group, in order.
+    init(maximumGroupSize: Int, name: String, process: @escaping @Sendable ([AppendRequest]) -> Void) {
+        self.maximumGroupSize = max(1, maximumGroupSize)
+        self.process = process
+        let thread = Thread { [self] in run() }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Queues a request; fails it at once when the writer has stopped.
+    func submit(_ request: AppendRequest, closedError: @autoclosure () -> LedgerError) {
+        condition.lock()
+        if isStopping {
+            condition.unlock()
+            request.finish(.failure(closedError()))
+            return
+        }
+        queue.append(request)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Finishes every queued request, then ends the thread; returns when it has ended.
+    func stop() {
+        condition.lock()
+        isStopping = true
+        condition.broadcast()
+        while !isFinished { condition.wait() }
+        condition.unlock()
+    }
+
+    private func run() {
+        while let group = nextGroup() {
+            process(group)
+        }
+        condition.lock()
+        isFinished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for work and takes the requests that fit in one group (always at least one).
+    private func nextGroup() -> [AppendRequest]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty {
+            if isStopping { return nil }
+            condition.wait()
+        }
+        var taken = 0
+        var events = 0
+        while taken < queue.count, taken == 0 || events + queue[taken].eventCount <= maximumGroupSize {
+            events += queue[taken].eventCount
+            taken += 1
+        }
+        let group = Array(queue[..<taken])
+        queue.removeFirst(taken)
+        return group
+    }
+}

@@ -1,0 +1,276 @@
+import CLMDB
+import Foundation
+import LedgerCore
+
+/// The work of one group commit inside one LMDB write transaction.
+///
+/// Each request is checked on its own (expected versions, idempotency, recordedAt order)
+/// before anything of it is put, so a rejected request leaves no trace and does not
+/// affect the others. Storage failures (a full map, a disk error) throw and abort the
+/// whole transaction; the writer then retries or fails the whole group.
+struct GroupTransaction {
+    private let transaction: LMDBTransaction
+    private let schema: LedgerSchema
+    private let types: TypeTable
+
+    private(set) var head: HeadState
+    private var nextStreamNumber: UInt64
+    private var nextTypeNumber: UInt32
+    private var streamStates: [StreamID: StreamState] = [:]
+    private var dirtyStreams: Set<StreamID> = []
+    /// Types created in this transaction, cached in ``TypeTable`` only after commit.
+    private(set) var createdTypes: [String: UInt32] = [:]
+    private let now: Int64
+
+    init(transaction: LMDBTransaction, schema: LedgerSchema, types: TypeTable) throws {
+        self.transaction = transaction
+        self.schema = schema
+        self.types = types
+        head = try Self.readHead(transaction, schema)
+        nextStreamNumber = try Self.readMeta(transaction, schema, MetaKey.nextStreamNumber).map { $0.readLE(UInt64.self, at: 0) } ?? 1
+        nextTypeNumber = try Self.readMeta(transaction, schema, MetaKey.nextTypeNumber).map { $0.readLE(UInt32.self, at: 0) } ?? 1
+        now = Date().microsecondsSince1970
+    }
+
+    static func readMeta(_ transaction: LMDBTransaction, _ schema: LedgerSchema, _ key: String) throws -> UnsafeRawBufferPointer? {
+        var key = key
+        return try key.withUTF8 { bytes throws in try transaction.get(schema.meta, UnsafeRawBufferPointer(bytes)) }
+    }
+
+    static func readHead(_ transaction: LMDBTransaction, _ schema: LedgerSchema) throws -> HeadState {
+        try readMeta(transaction, schema, MetaKey.head).map(HeadState.init) ?? .empty
+    }
+
+    static func writeMeta(_ transaction: LMDBTransaction, _ schema: LedgerSchema, _ key: String, _ value: [UInt8]) throws {
+        var key = key
+        try key.withUTF8 { keyBytes throws in
+            try value.withUnsafeBytes { valueBytes throws in
+                try transaction.put(schema.meta, UnsafeRawBufferPointer(keyBytes), valueBytes)
+            }
+        }
+    }
+
+    // MARK: One request
+
+    /// Checks and writes one request. A rejected request comes back as a failure and has
+    /// written nothing; a storage failure throws.
+    mutating func apply(_ request: AppendRequest) throws -> Result<[AppendResult], LedgerError> {
+        // Check everything first.
+        var plans: [Plan] = []
+        for append in request.appends {
+            switch try plan(append) {
+            case .success(let plan): plans.append(plan)
+            case .failure(let error): return .failure(error)
+            }
+        }
+        let stored = plans.filter { if case .alreadyStored = $0 { true } else { false } }.count
+        if stored > 0, stored < plans.count {
+            return .failure(LedgerError(
+                .duplicateEventID,
+                "Some streams of this atomic append are already stored and others are not, so it is not a retry of an earlier append. Nothing was written."
+            ))
+        }
+        if let problem = recordedAtProblem(request) { return .failure(problem) }
+        // Then write.
+        var results: [AppendResult] = []
+        results.reserveCapacity(plans.count)
+        for (append, plan) in zip(request.appends, plans) {
+            switch plan {
+            case .alreadyStored(let result): results.append(result)
+            case .write(let state): results.append(try write(append, onto: state))
+            }
+        }
+        return .success(results)
+    }
+
+    private enum Plan {
+        case alreadyStored(AppendResult)
+        case write(StreamState?)
+    }
+
+    private mutating func plan(_ append: PreparedAppend) throws -> Result<Plan, LedgerError> {
+        let state = try streamState(append.stream)
+        switch try storedCopy(of: append) {
+        case .success(let result?): return .success(.alreadyStored(result))
+        case .success(nil): break
+        case .failure(let error): return .failure(error)
+        }
+        let actual = state?.version ?? .none
+        guard append.expectedVersion.isSatisfied(by: actual) else {
+            return .failure(LedgerError(
+                .wrongExpectedVersion,
+                "Appending to stream \(append.stream) expected \(append.expectedVersion) but found version \(actual). Read the stream again, decide again and retry. Nothing was written.",
+                stream: append.stream,
+                expectedVersion: append.expectedVersion,
+                actualVersion: actual
+            ))
+        }
+        return .success(.write(state))
+    }
+
+    /// Finds out whether the append's events are already stored: `nil` when none is, the
+    /// original result when all are with the same content, a failure otherwise.
+    private func storedCopy(of append: PreparedAppend) throws -> Result<AppendResult?, LedgerError> {
+        var found: [(position: LogPosition, version: StreamVersion)] = []
+        for (index, id) in append.ids.enumerated() {
+            guard let positionBytes = try withIDKey(id, { key throws in try transaction.get(schema.ids, key) }) else {
+                continue
+            }
+            let position = LogPosition(positionBytes.readLE(UInt64.self, at: 0))
+            let record = try withPositionKey(position.rawValue) { key throws in try transaction.get(schema.log, key) }
+            guard let record else {
+                throw LedgerError(.corrupted, "Event id \(id) points to position \(position), which holds no event.")
+            }
+            let storedType = try typeName(EventRecord.typeNumber(of: record))
+            guard storedType == append.typeNames[index], EventRecord.sameContent(record, append.records[index]) else {
+                return .failure(LedgerError(
+                    .duplicateEventID,
+                    "Event id \(id) is already stored at position \(position) with different content. Give the new event its own id. Nothing was written.",
+                    stream: append.stream
+                ))
+            }
+            found.append((position, EventRecord.version(of: record)))
+        }
+        if found.isEmpty { return .success(nil) }
+        let consecutive = found.count == append.ids.count && found.indices.allSatisfy { index in
+            found[index].position.rawValue == found[0].position.rawValue + UInt64(index)
+                && found[index].version.rawValue == found[0].version.rawValue + UInt64(index)
+        }
+        guard consecutive, let first = found.first, let last = found.last else {
+            return .failure(LedgerError(
+                .duplicateEventID,
+                "\(found.count) of the \(append.ids.count) events for stream \(append.stream) are already stored, but not as one earlier append, so this is not a retry of it. Nothing was written.",
+                stream: append.stream
+            ))
+        }
+        return .success(AppendResult(
+            stream: append.stream,
+            positions: first.position...last.position,
+            versions: first.version...last.version,
+            wasAlreadyStored: true
+        ))
+    }
+
+    private func recordedAtProblem(_ request: AppendRequest) -> LedgerError? {
+        var latest = head.recordedAt
+        for append in request.appends {
+            for case let given? in append.recordedAt {
+                if given < latest {
+                    return LedgerError(
+                        .invalidEvent,
+                        "An event of stream \(append.stream) gives recordedAt \(Date(microsecondsSince1970: given)), earlier than the newest event already recorded (\(Date(microsecondsSince1970: latest))). recordedAt never decreases along the log; import into a new ledger or leave it to the ledger. Nothing was written.",
+                        stream: append.stream
+                    )
+                }
+                latest = given
+            }
+        }
+        return nil
+    }
+
+    private mutating func write(_ append: PreparedAppend, onto existing: StreamState?) throws -> AppendResult {
+        var state = existing ?? StreamState(number: nextStreamNumber, version: .none, count: 0, firstPosition: head.position.next, lastPosition: .start)
+        if existing == nil { nextStreamNumber += 1 }
+        let firstPosition = head.position.next
+        let firstVersion = StreamVersion(state.version.rawValue + 1)
+        for index in append.records.indices {
+            let position = head.position.next
+            let version = StreamVersion(state.version.rawValue + 1)
+            let recordedAt = append.recordedAt[index] ?? max(now, head.recordedAt)
+            var record = append.records[index]
+            EventRecord.patch(&record, typeNumber: try typeNumber(append.typeNames[index]), version: version, recordedAt: recordedAt)
+            try withPositionKey(position.rawValue) { key throws in
+                try record.withUnsafeBytes { value throws in
+                    try transaction.put(schema.log, key, value, flags: MDB_APPEND)
+                }
+            }
+            try withUnsafeBytes(of: position.rawValue.littleEndian) { positionValue throws in
+                try PairKey(state.number, version.rawValue).withBytes { key throws in
+                    try transaction.put(schema.streams, key, positionValue, flags: MDB_NOOVERWRITE)
+                }
+                try withIDKey(append.ids[index]) { key throws in
+                    try transaction.put(schema.ids, key, positionValue, flags: MDB_NOOVERWRITE)
+                }
+            }
+            head = HeadState(position: position, recordedAt: recordedAt)
+            state.version = version
+            state.count += 1
+            state.lastPosition = position
+        }
+        streamStates[append.stream] = state
+        dirtyStreams.insert(append.stream)
+        return AppendResult(
+            stream: append.stream,
+            positions: firstPosition...head.position,
+            versions: firstVersion...state.version,
+            wasAlreadyStored: false
+        )
+    }
+
+    // MARK: Lookups
+
+    private mutating func streamState(_ stream: StreamID) throws -> StreamState? {
+        if let cached = streamStates[stream] { return cached }
+        var name = stream.rawValue
+        let stored = try name.withUTF8 { key throws in
+            try transaction.get(schema.streamInfo, UnsafeRawBufferPointer(key)).map { bytes throws in try StreamState(bytes) }
+        }
+        if let stored { streamStates[stream] = stored }
+        return stored
+    }
+
+    private mutating func typeNumber(_ name: String) throws -> UInt32 {
+        if let number = createdTypes[name] ?? types.number(of: name) { return number }
+        var key = [UInt8(ascii: "n")] + Array(name.utf8)
+        if let stored = try key.withUnsafeBytes({ bytes throws in try transaction.get(schema.types, bytes) }) {
+            return stored.readLE(UInt32.self, at: 0)
+        }
+        let number = nextTypeNumber
+        nextTypeNumber += 1
+        try withUnsafeBytes(of: number.littleEndian) { value throws in
+            try key.withUnsafeBytes { bytes throws in try transaction.put(schema.types, bytes, value) }
+        }
+        key = [UInt8(ascii: "i")]
+        key.appendBE(number)
+        try key.withUnsafeBytes { keyBytes throws in
+            try Array(name.utf8).withUnsafeBytes { value throws in try transaction.put(schema.types, keyBytes, value) }
+        }
+        createdTypes[name] = number
+        return number
+    }
+
+    private func typeName(_ number: UInt32) throws -> String {
+        var key = [UInt8(ascii: "i")]
+        key.appendBE(number)
+        guard let bytes = try key.withUnsafeBytes({ bytes throws in try transaction.get(schema.types, bytes) }),
+              let name = String(validating: bytes, as: UTF8.self)
+        else {
+            throw LedgerError(.corrupted, "Event type number \(number) has no name in the types database.")
+        }
+        return name
+    }
+
+    // MARK: Finish
+
+    /// Writes the changed stream entries and the head; call once, after the last request.
+    func finish() throws {
+        for stream in dirtyStreams.sorted() {  // key order keeps the B-tree writes local
+            let bytes = streamStates[stream]!.bytes
+            var name = stream.rawValue
+            try name.withUTF8 { key throws in
+                try bytes.withUnsafeBytes { value throws in
+                    try transaction.put(schema.streamInfo, UnsafeRawBufferPointer(key), value)
+                }
+            }
+        }
+        try Self.writeMeta(transaction, schema, MetaKey.head, head.bytes)
+        var streamNumber: [UInt8] = []
+        streamNumber.appendLE(nextStreamNumber)
+        try Self.writeMeta(transaction, schema, MetaKey.nextStreamNumber, streamNumber)
+        if !createdTypes.isEmpty {
+            var typeNumber: [UInt8] = []
+            typeNumber.appendLE(nextTypeNumber)
+            try Self.writeMeta(transaction, schema, MetaKey.nextTypeNumber, typeNumber)
+        }
+    }
+}

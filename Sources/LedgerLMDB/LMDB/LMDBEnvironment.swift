@@ -1,0 +1,144 @@
+import CLMDB
+import Foundation
+import LedgerCore
+
+/// An open LMDB environment (one ledger folder).
+///
+/// `@unchecked Sendable` is safe here: the environment is opened with `MDB_NOTLS`, so read
+/// transactions may run on any thread; write transactions are begun only by the store's
+/// single writer thread; and the one call LMDB forbids while transactions are live in this
+/// process, `mdb_env_set_mapsize`, runs under the exclusive side of ``mapLock`` while every
+/// transaction holds its shared side.
+final class LMDBEnvironment: @unchecked Sendable {
+    let handle: OpaquePointer
+    let path: String
+    private let mapLock: UnsafeMutablePointer<pthread_rwlock_t>
+    private var isClosed = false
+
+    /// Opens (creating when missing) the environment in folder `path`.
+    init(path: String, mapSize: Int, maxDatabases: UInt32, maxReaders: UInt32, synced: Bool) throws {
+        var environment: OpaquePointer?
+        try lmdbCheck(mdb_env_create(&environment), "Creating the LMDB environment")
+        guard let environment else {
+            throw LedgerError(.storageFailure, "Creating the LMDB environment returned no handle.")
+        }
+        do {
+            try lmdbCheck(mdb_env_set_maxdbs(environment, maxDatabases), "Setting the number of databases")
+            try lmdbCheck(mdb_env_set_maxreaders(environment, maxReaders), "Setting the number of readers")
+            try lmdbCheck(mdb_env_set_mapsize(environment, mapSize), "Setting the map size")
+            var flags = UInt32(MDB_NOTLS)
+            if !synced { flags |= UInt32(MDB_NOSYNC) }
+            try lmdbCheck(mdb_env_open(environment, path, flags, 0o600), "Opening the ledger at \(path)")
+        } catch {
+            mdb_env_close(environment)
+            throw error
+        }
+        self.handle = environment
+        self.path = path
+        self.mapLock = .allocate(capacity: 1)
+        pthread_rwlock_init(mapLock, nil)
+    }
+
+    deinit {
+        close()
+        pthread_rwlock_destroy(mapLock)
+        mapLock.deallocate()
+    }
+
+    /// Closes the environment once every running transaction has ended.
+    func close() {
+        pthread_rwlock_wrlock(mapLock)
+        defer { pthread_rwlock_unlock(mapLock) }
+        guard !isClosed else { return }
+        isClosed = true
+        mdb_env_close(handle)
+    }
+
+    /// The current size of the memory map in bytes.
+    var mapSize: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        return info.me_mapsize
+    }
+
+    /// Runs `body` in a read-only transaction.
+    func read<R>(_ body: (LMDBTransaction) throws -> R) throws -> R {
+        try transaction(flags: UInt32(MDB_RDONLY)) { transaction in
+            defer { mdb_txn_abort(transaction.pointer) }
+            return try body(transaction)
+        }
+    }
+
+    /// Runs `body` in a write transaction and commits it; a throw aborts it.
+    /// Call only from the writer thread.
+    func write<R>(_ body: (LMDBTransaction) throws -> R) throws -> R {
+        try transaction(flags: 0) { transaction in
+            let result: R
+            do {
+                result = try body(transaction)
+            } catch {
+                mdb_txn_abort(transaction.pointer)
+                throw error
+            }
+            try lmdbCheck(mdb_txn_commit(transaction.pointer), "Committing a write transaction")
+            return result
+        }
+    }
+
+    private func transaction<R>(flags: UInt32, _ body: (LMDBTransaction) throws -> R) throws -> R {
+        while true {
+            pthread_rwlock_rdlock(mapLock)
+            if isClosed {
+                pthread_rwlock_unlock(mapLock)
+                throw LedgerError(.closed, "The ledger at \(path) is closed: open it again to read or write.")
+            }
+            var pointer: OpaquePointer?
+            let code = mdb_txn_begin(handle, nil, flags, &pointer)
+            if code == MDB_MAP_RESIZED {
+                // Another process grew the map: adopt its size, then try again.
+                pthread_rwlock_unlock(mapLock)
+                try adoptMapSize()
+                continue
+            }
+            defer { pthread_rwlock_unlock(mapLock) }
+            try lmdbCheck(code, "Beginning a transaction")
+            return try body(LMDBTransaction(pointer: pointer!))
+        }
+    }
+
+    /// Sets the map to `newSize` bytes (0 adopts the size another process chose), once no
+    /// transaction of this process is running.
+    func setMapSize(_ newSize: Int) throws {
+        pthread_rwlock_wrlock(mapLock)
+        defer { pthread_rwlock_unlock(mapLock) }
+        guard !isClosed else { return }
+        try lmdbCheck(mdb_env_set_mapsize(handle, newSize), "Resizing the memory map to \(newSize) bytes")
+    }
+
+    private func adoptMapSize() throws {
+        try setMapSize(0)
+    }
+
+    /// Clears reader slots left by processes that died; returns how many.
+    @discardableResult
+    func clearStaleReaders() throws -> Int {
+        var dead: Int32 = 0
+        try lmdbCheck(mdb_reader_check(handle, &dead), "Clearing stale reader slots")
+        return Int(dead)
+    }
+
+    /// Flushes committed data to disk (matters in the relaxed durability mode).
+    func sync() throws {
+        try lmdbCheck(mdb_env_sync(handle, 1), "Syncing the ledger to disk")
+    }
+
+    /// Opens (creating when `create`) a named database; call once, at open.
+    func openDatabase(_ name: String, in transaction: LMDBTransaction, create: Bool) throws -> LMDBDatabase {
+        var handle: MDB_dbi = 0
+        try lmdbCheck(
+            mdb_dbi_open(transaction.pointer, name, create ? UInt32(MDB_CREATE) : 0, &handle),
+            "Opening the \(name) database"
+        )
+        return LMDBDatabase(handle: handle, name: name)
+    }
+}

@@ -1,0 +1,191 @@
+import CLMDB
+import Foundation
+public import LedgerCore
+
+extension LMDBEventStore {
+    public func readLog(
+        from position: LogPosition,
+        direction: ReadDirection = .forward,
+        filter: EventTypeFilter = .all,
+        limit: Int = .max,
+        _ body: (RecordedEvent) throws -> Void
+    ) throws {
+        guard limit > 0 else { return }
+        try environment.read { transaction in
+            var names = types.names()
+            let wanted = try filter.types.map { try typeNumbers(of: $0, in: transaction) }
+            if let wanted, wanted.isEmpty { return }
+            try transaction.withCursor(schema.log) { cursor in
+                var entry = try startEntry(&cursor, at: position, direction: direction)
+                let step = direction == .forward ? MDB_NEXT : MDB_PREV
+                var delivered = 0
+                while let (key, value) = entry {
+                    if wanted?.contains(EventRecord.typeNumber(of: value)) ?? true {
+                        let event = try EventRecord.decode(value, position: LogPosition(key.readBE(UInt64.self, at: 0))) { number in
+                            try typeName(number, names: &names, in: transaction)
+                        }
+                        try body(event)
+                        delivered += 1
+                        if delivered == limit { return }
+                    }
+                    entry = try cursor.move(step)
+                }
+            }
+        }
+    }
+
+    public func readStream(
+        _ stream: StreamID,
+        from version: StreamVersion = .first,
+        direction: ReadDirection = .forward,
+        limit: Int = .max,
+        _ body: (RecordedEvent) throws -> Void
+    ) throws {
+        guard limit > 0 else { return }
+        try environment.read { transaction in
+            guard let state = try streamState(stream, in: transaction) else { return }
+            var names = types.names()
+            let startVersion: UInt64
+            switch direction {
+            case .forward: startVersion = max(version.rawValue, 1)
+            case .backward: startVersion = min(version.rawValue, state.version.rawValue)
+            }
+            guard startVersion >= 1, startVersion <= state.version.rawValue else { return }
+            try transaction.withCursor(schema.streams) { cursor in
+                var entry = try PairKey(state.number, startVersion).withBytes { try cursor.seek($0, MDB_SET_KEY) }
+                let step = direction == .forward ? MDB_NEXT : MDB_PREV
+                var delivered = 0
+                while let (key, value) = entry, key.count == 16, key.readBE(UInt64.self, at: 0) == state.number {
+                    let position = value.readLE(UInt64.self, at: 0)
+                    guard let record = try withPositionKey(position, { try transaction.get(schema.log, $0) }) else {
+                        throw LedgerError(.corrupted, "Stream \(stream) points to position \(position), which holds no event.", stream: stream)
+                    }
+                    let event = try EventRecord.decode(record, position: LogPosition(position)) { number in
+                        try typeName(number, names: &names, in: transaction)
+                    }
+                    try body(event)
+                    delivered += 1
+                    if delivered == limit { return }
+                    entry = try cursor.move(step)
+                }
+            }
+        }
+    }
+
+    public func streamInfo(_ stream: StreamID) throws(LedgerError) -> StreamInfo? {
+        try readTransaction { transaction in try streamState(stream, in: transaction)?.info(for: stream) }
+    }
+
+    public func streams(after stream: StreamID? = nil, limit: Int = .max) throws(LedgerError) -> [StreamInfo] {
+        guard limit > 0 else { return [] }
+        return try readTransaction { transaction in
+            try transaction.withCursor(schema.streamInfo) { cursor in
+                var result: [StreamInfo] = []
+                var entry: LMDBCursor.Entry?
+                if let stream {
+                    var name = stream.rawValue
+                    entry = try name.withUTF8 { try cursor.seek(UnsafeRawBufferPointer($0)) }
+                    if let found = entry, found.key.elementsEqual(stream.rawValue.utf8) { entry = try cursor.move(MDB_NEXT) }
+                } else {
+                    entry = try cursor.move(MDB_FIRST)
+                }
+                while let (key, value) = entry, result.count < limit {
+                    guard let name = String(validating: key, as: UTF8.self) else {
+                        throw LedgerError(.corrupted, "A streamInfo key is not UTF-8.")
+                    }
+                    result.append(try StreamState(value).info(for: StreamID(validated: name)))
+                    entry = try cursor.move(MDB_NEXT)
+                }
+                return result
+            }
+        }
+    }
+
+    public func totals() throws(LedgerError) -> StoreTotals {
+        try readTransaction { transaction in
+            let head = try GroupTransaction.readHead(transaction, schema)
+            return StoreTotals(
+                eventCount: head.position.rawValue,
+                streamCount: try transaction.count(schema.streamInfo),
+                head: head.position,
+                lastRecordedAt: head.position == .start ? nil : Date(microsecondsSince1970: head.recordedAt)
+            )
+        }
+    }
+
+    /// Facts about the files, for `ledger stats` and monitoring.
+    public func storageInfo() throws(LedgerError) -> StorageInfo {
+        let fileSize = (try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb")[.size] as? Int) ?? 0
+        return StorageInfo(
+            formatVersion: LedgerSchema.formatVersion,
+            mapSize: environment.mapSize,
+            maximumMapSize: options.maximumMapSize,
+            fileSize: fileSize,
+            durability: options.durability
+        )
+    }
+
+    // MARK: Helpers
+
+    /// Runs a read transaction, keeping the ledger's typed errors.
+    func readTransaction<R>(_ body: (LMDBTransaction) throws -> R) throws(LedgerError) -> R {
+        do {
+            return try environment.read(body)
+        } catch {
+            throw LedgerError.wrapping(error, while: "Reading the ledger")
+        }
+    }
+
+    private func streamState(_ stream: StreamID, in transaction: LMDBTransaction) throws -> StreamState? {
+        var name = stream.rawValue
+        return try name.withUTF8 { key in
+            try transaction.get(schema.streamInfo, UnsafeRawBufferPointer(key)).map { bytes in try StreamState(bytes) }
+        }
+    }
+
+    private func startEntry(_ cursor: inout LMDBCursor, at position: LogPosition, direction: ReadDirection) throws -> LMDBCursor.Entry? {
+        switch direction {
+        case .forward:
+            return try withPositionKey(max(position.rawValue, 1)) { key in try cursor.seek(key) }
+        case .backward:
+            guard position != .end, let found = try withPositionKey(position.rawValue, { key in try cursor.seek(key) }) else {
+                return try cursor.move(MDB_LAST)
+            }
+            return found.key.readBE(UInt64.self, at: 0) == position.rawValue ? found : try cursor.move(MDB_PREV)
+        }
+    }
+
+    private func typeName(_ number: UInt32, names: inout [String], in transaction: LMDBTransaction) throws -> String {
+        let index = Int(number) - 1
+        if index >= 0, index < names.count, !names[index].isEmpty { return names[index] }
+        names = try types.reload(from: transaction, schema: schema)
+        if index >= 0, index < names.count, !names[index].isEmpty { return names[index] }
+        throw LedgerError(.corrupted, "An event has type number \(number), which the types database does not name.")
+    }
+
+    private func typeNumbers(of names: Set<String>, in transaction: LMDBTransaction) throws -> Set<UInt32> {
+        var numbers = Set<UInt32>()
+        for name in names {
+            if let number = types.number(of: name) {
+                numbers.insert(number)
+            } else if let stored = try Array(("n" + name).utf8).withUnsafeBytes({ try transaction.get(schema.types, $0) }) {
+                numbers.insert(stored.readLE(UInt32.self, at: 0))
+            }
+        }
+        return numbers
+    }
+}
+
+/// Facts about a ledger's files.
+public struct StorageInfo: Hashable, Sendable {
+    /// The on-disk format version.
+    public var formatVersion: UInt32
+    /// The memory map's current size in bytes.
+    public var mapSize: Int
+    /// The most the map may grow to.
+    public var maximumMapSize: Int
+    /// The data file's size in bytes.
+    public var fileSize: Int
+    /// Synced at every commit, or relaxed.
+    public var durability: LMDBEventStore.Durability
+}

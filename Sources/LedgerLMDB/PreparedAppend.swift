@@ -1,0 +1,73 @@
+import Foundation
+import LedgerCore
+
+/// One stream's part of an append, checked and encoded by the calling task before it
+/// reaches the writer, so the writer only looks things up, patches and puts.
+struct PreparedAppend: Sendable {
+    let stream: StreamID
+    let expectedVersion: ExpectedVersion
+    let ids: [EventID]
+    let typeNames: [String]
+    let recordedAt: [Int64?]
+    var records: [[UInt8]]
+
+    /// Checks one ``StreamAppend`` and encodes its events.
+    init(_ append: StreamAppend, maximumEventSize: Int) throws(LedgerError) {
+        let stream = append.stream
+        guard !append.events.isEmpty else {
+            throw LedgerError(.invalidEvent, "The append to stream \(stream) has no events: give at least one.", stream: stream)
+        }
+        var seen = Set<EventID>()
+        for (index, event) in append.events.enumerated() {
+            if let problem = Self.typeNameProblem(event.type) {
+                throw LedgerError(.invalidEvent, "Event \(index) for stream \(stream) has type \(event.type.debugDescription), which \(problem).", stream: stream)
+            }
+            if let problem = EventRecord.sizeProblem(event, maximumEventSize: maximumEventSize) {
+                throw LedgerError(.eventTooLarge, "Event \(index) for stream \(stream) \(problem). Nothing was written.", stream: stream)
+            }
+            guard seen.insert(event.id).inserted else {
+                throw LedgerError(.duplicateEventID, "Event id \(event.id) appears twice in one append to stream \(stream). Nothing was written.", stream: stream)
+            }
+        }
+        self.stream = stream
+        self.expectedVersion = append.expectedVersion
+        self.ids = append.events.map(\.id)
+        self.typeNames = append.events.map(\.type)
+        self.recordedAt = append.events.map { $0.recordedAt?.microsecondsSince1970 }
+        self.records = append.events.map { EventRecord.encode($0, stream: stream) }
+    }
+
+    /// Checks a whole atomic append: at least one stream, no stream twice.
+    static func prepare(_ appends: [StreamAppend], maximumEventSize: Int) throws(LedgerError) -> [PreparedAppend] {
+        guard !appends.isEmpty else {
+            throw LedgerError(.invalidEvent, "The append names no stream: give at least one.")
+        }
+        var streams = Set<StreamID>()
+        var prepared: [PreparedAppend] = []
+        prepared.reserveCapacity(appends.count)
+        for append in appends {
+            guard streams.insert(append.stream).inserted else {
+                throw LedgerError(
+                    .invalidEvent,
+                    "Stream \(append.stream) appears twice in one atomic append: put its events in one StreamAppend.",
+                    stream: append.stream
+                )
+            }
+            prepared.append(try PreparedAppend(append, maximumEventSize: maximumEventSize))
+        }
+        return prepared
+    }
+
+    /// The longest event type name, in UTF-8 bytes.
+    static let maximumTypeNameLength = 255
+
+    static func typeNameProblem(_ name: String) -> String? {
+        let length = name.utf8.count
+        if length == 0 { return "is empty" }
+        if length > maximumTypeNameLength { return "is longer than \(maximumTypeNameLength) bytes" }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }) {
+            return "contains a space or a control character"
+        }
+        return nil
+    }
+}
