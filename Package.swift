@@ -42,6 +42,11 @@ let package = Package(
         ),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
         .testTarget(
+            name: "LedgerCommandTests",
+            dependencies: ["CustomerLedger", "ledger"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "LedgerLMDBTests",
             dependencies: ["CustomerLedger", "LedgerLMDB", "ledger"],
             swiftSettings: strictSettings

@@ -55,12 +55,21 @@ struct GroupTransaction {
     /// Checks and writes one request. A rejected request comes back as a failure and has
     /// written nothing; a storage failure throws.
     mutating func apply(_ request: AppendRequest) throws -> Result<[AppendResult], LedgerError> {
-        // Check everything first.
+        // Check everything first. A stream may appear more than once in one request (an
+        // import keeps the log's order that way): later parts are checked against the
+        // version the earlier parts will leave.
         var plans: [Plan] = []
+        var plannedVersions: [StreamID: StreamVersion] = [:]
         for append in request.appends {
-            switch try plan(append) {
-            case .success(let plan): plans.append(plan)
-            case .failure(let error): return .failure(error)
+            let current = try plannedVersions[append.stream] ?? streamState(append.stream)?.version ?? .none
+            switch try plan(append, current: current) {
+            case .success(let plan):
+                plans.append(plan)
+                if case .write = plan {
+                    plannedVersions[append.stream] = StreamVersion(current.rawValue + UInt64(append.records.count))
+                }
+            case .failure(let error):
+                return .failure(error)
             }
         }
         let stored = plans.filter { if case .alreadyStored = $0 { true } else { false } }.count
@@ -77,7 +86,7 @@ struct GroupTransaction {
         for (append, plan) in zip(request.appends, plans) {
             switch plan {
             case .alreadyStored(let result): results.append(result)
-            case .write(let state): results.append(try write(append, onto: state))
+            case .write: results.append(try write(append))
             }
         }
         return .success(results)
@@ -85,17 +94,15 @@ struct GroupTransaction {
 
     private enum Plan {
         case alreadyStored(AppendResult)
-        case write(StreamState?)
+        case write
     }
 
-    private mutating func plan(_ append: PreparedAppend) throws -> Result<Plan, LedgerError> {
-        let state = try streamState(append.stream)
+    private func plan(_ append: PreparedAppend, current actual: StreamVersion) throws -> Result<Plan, LedgerError> {
         switch try storedCopy(of: append) {
         case .success(let result?): return .success(.alreadyStored(result))
         case .success(nil): break
         case .failure(let error): return .failure(error)
         }
-        let actual = state?.version ?? .none
         guard append.expectedVersion.isSatisfied(by: actual) else {
             return .failure(LedgerError(
                 .wrongExpectedVersion,
@@ -105,7 +112,7 @@ struct GroupTransaction {
                 actualVersion: actual
             ))
         }
-        return .success(.write(state))
+        return .success(.write)
     }
 
     /// Finds out whether the append's events are already stored: `nil` when none is, the
@@ -168,7 +175,8 @@ struct GroupTransaction {
         return nil
     }
 
-    private mutating func write(_ append: PreparedAppend, onto existing: StreamState?) throws -> AppendResult {
+    private mutating func write(_ append: PreparedAppend) throws -> AppendResult {
+        let existing = try streamState(append.stream)
         var state = existing ?? StreamState(number: nextStreamNumber, version: .none, count: 0, firstPosition: head.position.next, lastPosition: .start)
         if existing == nil { nextStreamNumber += 1 }
         let firstPosition = head.position.next

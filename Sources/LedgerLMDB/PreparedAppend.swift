@@ -37,23 +37,20 @@ struct PreparedAppend: Sendable {
         self.records = append.events.map { EventRecord.encode($0, stream: stream) }
     }
 
-    /// Checks a whole atomic append: at least one stream, no stream twice.
+    /// Checks a whole atomic append: at least one stream, each part valid.
     static func prepare(_ appends: [StreamAppend], maximumEventSize: Int) throws(LedgerError) -> [PreparedAppend] {
         guard !appends.isEmpty else {
             throw LedgerError(.invalidEvent, "The append names no stream: give at least one.")
         }
-        var streams = Set<StreamID>()
         var prepared: [PreparedAppend] = []
         prepared.reserveCapacity(appends.count)
+        var ids = Set<EventID>()
         for append in appends {
-            guard streams.insert(append.stream).inserted else {
-                throw LedgerError(
-                    .invalidEvent,
-                    "Stream \(append.stream) appears twice in one atomic append: put its events in one StreamAppend.",
-                    stream: append.stream
-                )
+            let part = try PreparedAppend(append, maximumEventSize: maximumEventSize)
+            for id in part.ids where !ids.insert(id).inserted {
+                throw LedgerError(.duplicateEventID, "Event id \(id) appears twice in one append. Nothing was written.", stream: append.stream)
             }
-            prepared.append(try PreparedAppend(append, maximumEventSize: maximumEventSize))
+            prepared.append(part)
         }
         return prepared
     }
