@@ -18,7 +18,8 @@ import Testing
     }
 
     @Test func ordersByUTF8Bytes() throws {
-        #expect(try StreamID("B") < StreamID("a"))
-        #expect(try StreamID("a") < StreamID("ab"))
+        let upper = try StreamID("B"), lower = try StreamID("a"), longer = try StreamID("ab")
+        #expect(upper < lower)
+        #expect(lower < longer)
     }
 }
