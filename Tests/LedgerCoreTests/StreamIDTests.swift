@@ -17,8 +17,8 @@ import Testing
         }
     }
 
-    @Test func ordersByUTF8Bytes() throws {
-        let upper = try StreamID("B"), lower = try StreamID("a"), longer = try StreamID("ab")
+    @Test func ordersByUTF8Bytes() {
+        let upper: StreamID = "B", lower: StreamID = "a", longer: StreamID = "ab"
         #expect(upper < lower)
         #expect(lower < longer)
     }
