@@ -48,7 +48,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerLMDBTests",
-            dependencies: ["CustomerLedger", "LedgerLMDB", "ledger"],
+            dependencies: ["CustomerLedger", "LedgerLMDB", "CLMDB", "ledger"],
             swiftSettings: strictSettings
         ),
     ],

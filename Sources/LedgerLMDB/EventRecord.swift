@@ -70,12 +70,13 @@ enum EventRecord {
         }
     }
 
-    /// Whether two records hold the same event apart from what the ledger assigned
-    /// (stream version and recordedAt): the test for an idempotent re-append.
+    /// Whether two records hold the same event apart from what the writer assigned (type
+    /// number, stream version and recordedAt; the caller compares type names): the test
+    /// for an idempotent re-append.
     static func sameContent(_ stored: UnsafeRawBufferPointer, _ proposed: [UInt8]) -> Bool {
         guard stored.count == proposed.count else { return false }
         return proposed.withUnsafeBytes { proposed in
-            memcmp(stored.baseAddress!, proposed.baseAddress!, Offset.version) == 0
+            memcmp(stored.baseAddress!, proposed.baseAddress!, Offset.typeNumber) == 0
                 && memcmp(
                     stored.baseAddress! + Offset.occurredAt,
                     proposed.baseAddress! + Offset.occurredAt,

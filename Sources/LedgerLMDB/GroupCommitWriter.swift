@@ -31,6 +31,8 @@ final class GroupCommitWriter: @unchecked Sendable {
     private var queue: [AppendRequest] = []
     private var isStopping = false
     private var isFinished = false
+    private var isPaused = false
+    private var groupsCommitted = 0
     private let maximumGroupSize: Int
     private let process: ([AppendRequest]) -> Void
 
@@ -65,9 +67,42 @@ final class GroupCommitWriter: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Holds queued requests back until ``resume()``, so a test can make a group of a known
+    /// size. Not for production use.
+    func pause() {
+        condition.lock()
+        isPaused = true
+        condition.unlock()
+    }
+
+    /// Lets a paused writer go on.
+    func resume() {
+        condition.lock()
+        isPaused = false
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// How many requests are waiting.
+    var queuedRequests: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queue.count
+    }
+
+    /// How many groups (write transactions) the writer has processed.
+    var groupCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return groupsCommitted
+    }
+
     private func run() {
         while let group = nextGroup() {
             process(group)
+            condition.lock()
+            groupsCommitted += 1
+            condition.unlock()
         }
         condition.lock()
         isFinished = true
@@ -79,8 +114,8 @@ final class GroupCommitWriter: @unchecked Sendable {
     private func nextGroup() -> [AppendRequest]? {
         condition.lock()
         defer { condition.unlock() }
-        while queue.isEmpty {
-            if isStopping { return nil }
+        while queue.isEmpty || (isPaused && !isStopping) {
+            if isStopping && queue.isEmpty { return nil }
             condition.wait()
         }
         var taken = 0

@@ -97,6 +97,12 @@ public final class LMDBEventStore: EventStore {
         do { try environment.sync() } catch { throw LedgerError.wrapping(error, while: "Syncing the ledger") }
     }
 
+    /// Test hooks: hold the writer so that concurrent appends form one known group.
+    package func pauseWriter() { writer.pause() }
+    package func resumeWriter() { writer.resume() }
+    package var queuedAppends: Int { writer.queuedRequests }
+    package var committedGroups: Int { writer.groupCount }
+
     var closedError: LedgerError {
         LedgerError(.closed, "The ledger at \(path) is closed: open it again to read or write.")
     }
