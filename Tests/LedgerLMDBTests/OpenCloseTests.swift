@@ -1,0 +1,128 @@
+import CLMDB
+import Foundation
+import LedgerCore
+import LedgerLMDB
+import Testing
+
+@Suite struct OpenCloseTests {
+    @Test func createsTheFolderAndFilesPrivately() throws {
+        let folder = TemporaryFolder()
+        let store = try LMDBEventStore.open(at: folder.path)
+        defer { store.close() }
+        #expect(try mode(of: folder.path) == 0o700)
+        #expect(try mode(of: folder.path + "/data.mdb") == 0o600)
+        #expect(try mode(of: folder.path + "/lock.mdb") == 0o600)
+        #expect(try store.storageInfo().formatVersion == 1)
+    }
+
+    @Test func keepsEverythingAcrossCloseAndReopen() async throws {
+        let folder = TemporaryFolder()
+        do {
+            let store = try LMDBEventStore.open(at: folder.path)
+            try await store.append([sampleEvent("a"), sampleEvent("b")], to: "C1")
+            store.close()
+        }
+        let store = try LMDBEventStore.open(at: folder.path)
+        defer { store.close() }
+        #expect(try store.allEvents().map(\.type) == ["a", "b"])
+        let next = try await store.append([sampleEvent("c")], to: "C1", expecting: .exactly(2))
+        #expect(next.positions == 3...3)
+        // A type first seen before the reopen keeps its number; a new one gets the next.
+        try await store.append([sampleEvent("a"), sampleEvent("d")], to: "C2")
+        #expect(try store.allEvents().map(\.type) == ["a", "b", "c", "a", "d"])
+    }
+
+    @Test func aClosedLedgerRefusesWork() async throws {
+        let folder = TemporaryFolder()
+        let store = try LMDBEventStore.open(at: folder.path)
+        store.close()
+        store.close()  // closing twice is harmless
+        let error = await #expect(throws: LedgerError.self) { try await store.append([sampleEvent()], to: "C1") }
+        #expect(error?.code == .closed)
+        #expect(throws: LedgerError.self) { try store.totals() }
+        #expect(throws: LedgerError.self) { try store.readLog(from: .start, direction: .forward, filter: .all, limit: 1) { _ in } }
+    }
+
+    @Test func queuedAppendsFinishBeforeClose() async throws {
+        let folder = TemporaryFolder()
+        let store = try LMDBEventStore.open(at: folder.path)
+        store.pauseWriter()
+        let pending = Task { try await store.append([sampleEvent()], to: "C1") }
+        while store.queuedAppends < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        store.resumeWriter()
+        store.close()
+        #expect(try await pending.value.positions == 1...1)
+        let reopened = try LMDBEventStore.open(at: folder.path)
+        defer { reopened.close() }
+        #expect(try reopened.totals().eventCount == 1)
+    }
+
+    @Test func onlyOneOpenPerProcess() throws {
+        let folder = TemporaryFolder()
+        let store = try LMDBEventStore.open(at: folder.path)
+        defer { store.close() }
+        let error = #expect(throws: LedgerError.self) { try LMDBEventStore.open(at: folder.path + "/.") }
+        #expect(error?.code == .alreadyOpen)
+    }
+
+    @Test func refusesALedgerWithANewerFormat() throws {
+        let folder = TemporaryFolder()
+        try LMDBEventStore.open(at: folder.path).close()
+        try overwriteMeta(folder.path, key: "formatVersion", value: UInt32(99))
+        let error = #expect(throws: LedgerError.self) { try LMDBEventStore.open(at: folder.path) }
+        #expect(error?.code == .unsupportedFormat)
+        #expect(error?.message.contains("format version 99") == true)
+        // And the refusal left the ledger as it was.
+        try overwriteMeta(folder.path, key: "formatVersion", value: UInt32(1))
+        try LMDBEventStore.open(at: folder.path).close()
+    }
+
+    @Test func refusesFilesThatAreNotALedger() throws {
+        let folder = TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+        try Data(repeating: 0x5A, count: 65_536).write(to: URL(fileURLWithPath: folder.path + "/data.mdb"))
+        let error = #expect(throws: LedgerError.self) { try LMDBEventStore.open(at: folder.path) }
+        #expect(error?.code == .corrupted)
+    }
+
+    @Test func refusesAFileWhereTheFolderShouldBe() throws {
+        let folder = TemporaryFolder()
+        try Data("not a folder".utf8).write(to: URL(fileURLWithPath: folder.path))
+        let error = #expect(throws: LedgerError.self) { try LMDBEventStore.open(at: folder.path) }
+        #expect(error?.code == .invalidInput)
+        #expect(error?.message.contains("not a ledger folder") == true)
+    }
+
+    @Test func reportsAFolderThatCannotBeCreated() throws {
+        let error = #expect(throws: LedgerError.self) { try LMDBEventStore.open(at: "/proc/no-such-place/ledger") }
+        #expect(error?.message.contains("Creating the ledger folder") == true)
+    }
+
+    private func mode(of path: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return (attributes[.posixPermissions] as! NSNumber).intValue & 0o777
+    }
+
+    /// Writes a `meta` value with raw LMDB, as another program or a newer version would.
+    private func overwriteMeta(_ path: String, key: String, value: UInt32) throws {
+        var environment: OpaquePointer?
+        #expect(mdb_env_create(&environment) == 0)
+        defer { mdb_env_close(environment) }
+        mdb_env_set_maxdbs(environment, 8)
+        #expect(mdb_env_open(environment, path, 0, 0o600) == 0)
+        var transaction: OpaquePointer?
+        #expect(mdb_txn_begin(environment, nil, 0, &transaction) == 0)
+        var database: MDB_dbi = 0
+        #expect(mdb_dbi_open(transaction, "meta", 0, &database) == 0)
+        var keyBytes = Array(key.utf8)
+        var valueBytes = withUnsafeBytes(of: value.littleEndian) { Array($0) }
+        try keyBytes.withUnsafeMutableBytes { keyBuffer in
+            try valueBytes.withUnsafeMutableBytes { valueBuffer in
+                var keyValue = MDB_val(mv_size: keyBuffer.count, mv_data: keyBuffer.baseAddress)
+                var dataValue = MDB_val(mv_size: valueBuffer.count, mv_data: valueBuffer.baseAddress)
+                try #require(mdb_put(transaction, database, &keyValue, &dataValue, 0) == 0)
+            }
+        }
+        #expect(mdb_txn_commit(transaction) == 0)
+    }
+}
