@@ -37,7 +37,7 @@ enum EventRecord {
     }
 
     /// Encodes everything the caller knows; the writer fills in type number, version and
-    /// recordedAt with ``patch(_:typeNumber:version:recordedAt:)``.
+    /// recordedAt with ``write(_:into:typeNumber:version:recordedAt:)``.
     static func encode(_ event: ProposedEvent, stream: StreamID) -> [UInt8] {
         let metadata = encode(event.metadata)
         let streamBytes = stream.rawValue.utf8
@@ -61,13 +61,19 @@ enum EventRecord {
         return out
     }
 
-    /// Writes the fields that only the writer knows.
-    static func patch(_ record: inout [UInt8], typeNumber: UInt32, version: StreamVersion, recordedAt: Int64) {
-        record.withUnsafeMutableBytes { bytes in
-            bytes.storeBytes(of: typeNumber.littleEndian, toByteOffset: Offset.typeNumber, as: UInt32.self)
-            bytes.storeBytes(of: version.rawValue.littleEndian, toByteOffset: Offset.version, as: UInt64.self)
-            bytes.storeBytes(of: recordedAt.littleEndian, toByteOffset: Offset.recordedAt, as: Int64.self)
-        }
+    /// Copies an encoded record into `destination` (its reserved place in the map) with
+    /// the fields that only the writer knows.
+    static func write(
+        _ record: [UInt8],
+        into destination: UnsafeMutableRawBufferPointer,
+        typeNumber: UInt32,
+        version: StreamVersion,
+        recordedAt: Int64
+    ) {
+        record.withUnsafeBytes { destination.copyMemory(from: $0) }
+        destination.storeBytes(of: typeNumber.littleEndian, toByteOffset: Offset.typeNumber, as: UInt32.self)
+        destination.storeBytes(of: version.rawValue.littleEndian, toByteOffset: Offset.version, as: UInt64.self)
+        destination.storeBytes(of: recordedAt.littleEndian, toByteOffset: Offset.recordedAt, as: Int64.self)
     }
 
     /// Whether two records hold the same event apart from what the writer assigned (type

@@ -185,11 +185,11 @@ struct GroupTransaction {
             let position = head.position.next
             let version = StreamVersion(state.version.rawValue + 1)
             let recordedAt = append.recordedAt[index] ?? max(now, head.recordedAt)
-            var record = append.records[index]
-            EventRecord.patch(&record, typeNumber: try typeNumber(append.typeNames[index]), version: version, recordedAt: recordedAt)
-            try withPositionKey(position.rawValue) { key throws in
-                try record.withUnsafeBytes { value throws in
-                    try transaction.put(schema.log, key, value, flags: MDB_APPEND)
+            let record = append.records[index]
+            let typeNumber = try typeNumber(append.typeNames[index])
+            try withPositionKey(position.rawValue) { key in
+                try transaction.putReserved(schema.log, key, size: record.count, flags: MDB_APPEND) { destination in
+                    EventRecord.write(record, into: destination, typeNumber: typeNumber, version: version, recordedAt: recordedAt)
                 }
             }
             try withUnsafeBytes(of: position.rawValue.littleEndian) { positionValue throws in

@@ -36,6 +36,24 @@ struct LMDBTransaction {
         try lmdbCheck(mdb_put(pointer, database.handle, &keyValue, &dataValue, UInt32(flags)), "Writing \(database.name)")
     }
 
+    /// Reserves `size` bytes for the value at `key` (`MDB_RESERVE`) and lets `fill` write
+    /// them in place in the map, saving a copy.
+    func putReserved(
+        _ database: LMDBDatabase,
+        _ key: UnsafeRawBufferPointer,
+        size: Int,
+        flags: Int32 = 0,
+        _ fill: (UnsafeMutableRawBufferPointer) -> Void
+    ) throws {
+        var keyValue = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var dataValue = MDB_val(mv_size: size, mv_data: nil)
+        try lmdbCheck(
+            mdb_put(pointer, database.handle, &keyValue, &dataValue, UInt32(flags | MDB_RESERVE)),
+            "Writing \(database.name)"
+        )
+        fill(UnsafeMutableRawBufferPointer(start: dataValue.mv_data, count: size))
+    }
+
     /// Number of entries in a database.
     func count(_ database: LMDBDatabase) throws -> UInt64 {
         var stat = MDB_stat()
