@@ -17,10 +17,10 @@ public import LedgerLMDB
 /// ```
 ///
 /// Each customer's events form one stream named by the customer's id; every event also
-/// has a place in the one global log. `Ledger` is an ``EventStore``: everything the
+/// has a place in the one global log. `Ledger` is an `EventStore`: everything the
 /// protocol offers (appends, reads, subscriptions) works on it directly.
 public final class Ledger: EventStore {
-    /// The folder `ledger` and ``open(at:options:)`` use when none is given.
+    /// The folder `ledger` and `open(at:options:)` use when none is given.
     public static let defaultPath = "./ledger-data"
 
     /// The storage engine underneath.

@@ -18,7 +18,7 @@ public struct ProposedEvent: Hashable, Sendable {
     /// The event's data.
     public var payload: Data
     /// When the ledger should say it recorded the event. Leave `nil`: the ledger sets it.
-    /// Only a migration (``ledger import`` of an export) passes the original time, and it
+    /// Only a migration (`ledger import` of an export) passes the original time, and it
     /// must not be earlier than the newest event already stored.
     public var recordedAt: Date?
 

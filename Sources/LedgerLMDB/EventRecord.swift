@@ -37,7 +37,7 @@ enum EventRecord {
     }
 
     /// Encodes everything the caller knows; the writer fills in type number, version and
-    /// recordedAt with ``write(_:into:typeNumber:version:recordedAt:)``.
+    /// recordedAt with `write(_:into:typeNumber:version:recordedAt:)`.
     static func encode(_ event: ProposedEvent, stream: StreamID) -> [UInt8] {
         let metadata = encode(event.metadata)
         let streamBytes = stream.rawValue.utf8

@@ -67,7 +67,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Holds queued requests back until ``resume()``, so a test can make a group of a known
+    /// Holds queued requests back until `resume()`, so a test can make a group of a known
     /// size. Not for production use.
     func pause() {
         condition.lock()

@@ -18,7 +18,7 @@ struct GroupTransaction {
     private var nextTypeNumber: UInt32
     private var streamStates: [StreamID: StreamState] = [:]
     private var dirtyStreams: Set<StreamID> = []
-    /// Types created in this transaction, cached in ``TypeTable`` only after commit.
+    /// Types created in this transaction, cached in `TypeTable` only after commit.
     private(set) var createdTypes: [String: UInt32] = [:]
     private let now: Int64
 

@@ -18,7 +18,7 @@ extension LMDBEventStore {
         /// The memory map's starting size in bytes. It grows by itself when full.
         public var initialMapSize: Int = 64 << 20
         /// The largest the map may grow to; past it appends fail with
-        /// ``LedgerError/Code-swift.struct/ledgerFull``.
+        /// `LedgerError/Code`.
         public var maximumMapSize: Int = 1 << 40
         /// The largest payload one event may carry, in bytes.
         public var maximumEventSize: Int = 4 << 20

@@ -32,10 +32,10 @@ public final class LMDBEventStore: EventStore {
     /// Opens the ledger in folder `path`, creating the folder (mode 0700) and its files
     /// (mode 0600) when missing, and clearing reader slots left by dead processes.
     ///
-    /// - Throws: ``LedgerError`` with ``LedgerError/Code-swift.struct/unsupportedFormat`` for
-    ///   a ledger written by a newer version, ``LedgerError/Code-swift.struct/corrupted`` for
-    ///   files that are not a ledger, ``LedgerError/Code-swift.struct/permissionDenied``,
-    ///   or ``LedgerError/Code-swift.struct/alreadyOpen`` when this process has it open.
+    /// - Throws: `LedgerError` with `LedgerError/Code` for
+    ///   a ledger written by a newer version, `LedgerError/Code` for
+    ///   files that are not a ledger, `LedgerError/Code`,
+    ///   or `LedgerError/Code` when this process has it open.
     public static func open(at path: String, options: Options = Options()) throws(LedgerError) -> LMDBEventStore {
         try LMDBEventStore(path: path, options: options)
     }
@@ -82,7 +82,7 @@ public final class LMDBEventStore: EventStore {
     }
 
     /// Finishes the appends already queued, syncs, and closes. Later calls throw
-    /// ``LedgerError/Code-swift.struct/closed``; waiting subscriptions end with it.
+    /// `LedgerError/Code`; waiting subscriptions end with it.
     public func close() {
         guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         writer.stop()

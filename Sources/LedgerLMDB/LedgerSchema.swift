@@ -14,7 +14,7 @@ struct LedgerSchema: Sendable {
     let log: LMDBDatabase
     /// stream number (u64 BE) ‖ version (u64 BE) → position (u64 LE).
     let streams: LMDBDatabase
-    /// stream id (UTF-8) → ``StreamState``.
+    /// stream id (UTF-8) → `StreamState`.
     let streamInfo: LMDBDatabase
     /// event id (16 bytes) → position (u64 LE).
     let ids: LMDBDatabase
@@ -39,7 +39,7 @@ struct LedgerSchema: Sendable {
 enum MetaKey {
     /// u32 LE: the format version the ledger was written with.
     static let formatVersion = "formatVersion"
-    /// ``HeadState``: the newest position and when it was recorded.
+    /// `HeadState`: the newest position and when it was recorded.
     static let head = "head"
     /// u64 LE: the number the next new stream gets.
     static let nextStreamNumber = "nextStreamNumber"
@@ -47,7 +47,7 @@ enum MetaKey {
     static let nextTypeNumber = "nextTypeNumber"
 }
 
-/// The log's head as stored under ``MetaKey/head``: position u64 LE ‖ recordedAt µs i64 LE.
+/// The log's head as stored under `MetaKey/head`: position u64 LE ‖ recordedAt µs i64 LE.
 struct HeadState: Equatable, Sendable {
     var position: LogPosition
     var recordedAt: Int64

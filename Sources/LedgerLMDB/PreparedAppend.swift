@@ -11,7 +11,7 @@ struct PreparedAppend: Sendable {
     let recordedAt: [Int64?]
     var records: [[UInt8]]
 
-    /// Checks one ``StreamAppend`` and encodes its events.
+    /// Checks one `StreamAppend` and encodes its events.
     init(_ append: StreamAppend, maximumEventSize: Int) throws(LedgerError) {
         let stream = append.stream
         guard !append.events.isEmpty else {
