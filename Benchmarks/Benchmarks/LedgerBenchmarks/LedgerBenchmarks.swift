@@ -1,0 +1,228 @@
+import Benchmark
+import CustomerLedger
+import Foundation
+
+// Three pairs, each a ledger benchmark and its baseline, measured in the same run. Every
+// iteration does exactly `scalingFactor` events, so the scaled throughput reads as
+// events/s. package-benchmark runs each benchmark in its own process: every one prepares
+// its own data in setup, in a temporary folder that teardown removes.
+
+/// State shared by a benchmark's setup, iterations and teardown (one process each).
+final class Fixture<State>: @unchecked Sendable {
+    var folder: URL?
+    var ledger: Ledger?
+    var state: State?
+    var next = 0
+
+    func tearDown() {
+        ledger?.close()
+        ledger = nil
+        state = nil
+        Workload.remove(folder)
+        folder = nil
+    }
+}
+
+/// Enough prepared transactions for warm-up plus every measured iteration.
+private func batchCount(_ configuration: Benchmark.Configuration) -> Int {
+    configuration.warmupIterations + configuration.maxIterations + 2
+}
+
+let benchmarks: @Sendable () -> Void = {
+    let appendConfiguration = Benchmark.Configuration(
+        metrics: [.throughput, .wallClock],
+        warmupIterations: 1,
+        scalingFactor: .kilo,
+        maxDuration: .seconds(4),
+        maxIterations: 40
+    )
+
+    // MARK: 1. Batched append, 1,000 events per durable transaction
+
+    let ledgerAppend = Fixture<[[StreamAppend]]>()
+    Benchmark(
+        "Append 1000/txn: ledger",
+        configuration: appendConfiguration,
+        closure: { benchmark in
+            let batches = ledgerAppend.state!
+            let batch = batches[ledgerAppend.next % batches.count]
+            ledgerAppend.next += 1
+            let results = try await ledgerAppend.ledger!.append(batch)
+            blackHole(results)
+        },
+        setup: {
+            let folder = Workload.temporaryFolder("append")
+            ledgerAppend.folder = folder
+            let ledger = try Ledger.open(at: folder.path)
+            ledgerAppend.ledger = ledger
+            try await Workload.prefill(ledger)
+            var generator = SplitMix64(seed: 1)
+            ledgerAppend.state = (0..<batchCount(appendConfiguration)).map { _ in
+                Workload.grouped(Workload.customers(count: Workload.eventsPerTransaction, using: &generator)).appends
+            }
+        },
+        teardown: { ledgerAppend.tearDown() }
+    )
+
+    let rawAppend = Fixture<(appender: RawAppender, batches: [(order: [Int32], touched: [Int32])])>()
+    Benchmark(
+        "Append 1000/txn: raw LMDB",
+        configuration: appendConfiguration,
+        closure: { benchmark in
+            let (appender, batches) = rawAppend.state!
+            let batch = batches[rawAppend.next % batches.count]
+            rawAppend.next += 1
+            appender.append(order: batch.order, touched: batch.touched)
+        },
+        setup: {
+            let folder = Workload.temporaryFolder("raw-append")
+            rawAppend.folder = folder
+            let appender = RawAppender(folder: folder)
+            appender.prefill()
+            var generator = SplitMix64(seed: 1)  // the ledger's customers, in the ledger's order
+            let batches = (0..<batchCount(appendConfiguration)).map { _ in
+                let order = Workload.grouped(Workload.customers(count: Workload.eventsPerTransaction, using: &generator)).order
+                return (order.map { Int32($0) }, Set(order).sorted().map { Int32($0) })
+            }
+            rawAppend.state = (appender, batches)
+        },
+        teardown: { rawAppend.tearDown() }
+    )
+
+    // MARK: 2. Group commit: 64 concurrent single-event appenders vs one transaction per event
+
+    let concurrency = 64
+    let groupCommit = Fixture<[[(stream: StreamID, event: ProposedEvent)]]>()
+    Benchmark(
+        "Group commit, 64 tasks x 1 event/append: ledger",
+        configuration: appendConfiguration,
+        closure: { benchmark in
+            let batches = groupCommit.state!
+            let batch = batches[groupCommit.next % batches.count]
+            groupCommit.next += 1
+            let ledger = groupCommit.ledger!
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for task in 0..<concurrency {
+                    group.addTask {
+                        // Task t appends events t, t+64, t+128, … of the 1,000, one per call.
+                        for index in stride(from: task, to: batch.count, by: concurrency) {
+                            try await ledger.append([batch[index].event], to: batch[index].stream)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        },
+        setup: {
+            let folder = Workload.temporaryFolder("group")
+            groupCommit.folder = folder
+            let ledger = try Ledger.open(at: folder.path)
+            groupCommit.ledger = ledger
+            try await Workload.prefill(ledger)
+            var generator = SplitMix64(seed: 2)
+            groupCommit.state = (0..<batchCount(appendConfiguration)).map { _ in
+                Workload.customers(count: Workload.eventsPerTransaction, using: &generator).map { (Workload.stream($0), Workload.event()) }
+            }
+        },
+        teardown: { groupCommit.tearDown() }
+    )
+
+    let sequentialConfiguration = Benchmark.Configuration(
+        metrics: [.throughput, .wallClock],
+        warmupIterations: 1,
+        scalingFactor: .kilo,
+        maxDuration: .seconds(6),
+        maxIterations: 6
+    )
+    let sequential = Fixture<[[(stream: StreamID, event: ProposedEvent)]]>()
+    Benchmark(
+        "One durable txn per event, 1 task: ledger",
+        configuration: sequentialConfiguration,
+        closure: { benchmark in
+            let batches = sequential.state!
+            let batch = batches[sequential.next % batches.count]
+            sequential.next += 1
+            let ledger = sequential.ledger!
+            for (stream, event) in batch {
+                try await ledger.append([event], to: stream)
+            }
+        },
+        setup: {
+            let folder = Workload.temporaryFolder("sequential")
+            sequential.folder = folder
+            let ledger = try Ledger.open(at: folder.path)
+            sequential.ledger = ledger
+            try await Workload.prefill(ledger)
+            var generator = SplitMix64(seed: 2)
+            sequential.state = (0..<batchCount(sequentialConfiguration)).map { _ in
+                Workload.customers(count: Workload.eventsPerTransaction, using: &generator).map { (Workload.stream($0), Workload.event()) }
+            }
+        },
+        teardown: { sequential.tearDown() }
+    )
+
+    // MARK: 3. Full log scan, 1,000,000 events
+
+    let scanConfiguration = Benchmark.Configuration(
+        metrics: [.throughput, .wallClock],
+        warmupIterations: 1,
+        scalingFactor: .mega,
+        maxDuration: .seconds(5),
+        maxIterations: 10
+    )
+    let scanCount = 1_000_000
+
+    /// A ledger of `scanCount` events, 20,000 per transaction (default, durable options:
+    /// `LMDBEventStore.Options` cannot be named through the `CustomerLedger` product).
+    @Sendable func buildScanLedger(_ folder: URL) async throws -> Ledger {
+        let ledger = try Ledger.open(at: folder.path)
+        var generator = SplitMix64(seed: 3)
+        let chunk = 20_000
+        for _ in 0..<(scanCount / chunk) {
+            _ = try await ledger.append(Workload.grouped(Workload.customers(count: chunk, using: &generator)).appends)
+        }
+        return ledger
+    }
+
+    let ledgerScan = Fixture<Void>()
+    Benchmark(
+        "Log scan, readLog + decode: ledger",
+        configuration: scanConfiguration,
+        closure: { benchmark in
+            var count = 0
+            var checksum: UInt64 = 0
+            try ledgerScan.ledger!.readLog { event in
+                checksum &+= event.position.rawValue &+ event.version.rawValue &+ UInt64(event.payload.count)
+                count += 1
+            }
+            precondition(count == scanCount, "scanned \(count) events")
+            blackHole(checksum)
+        },
+        setup: {
+            let folder = Workload.temporaryFolder("scan")
+            ledgerScan.folder = folder
+            ledgerScan.ledger = try await buildScanLedger(folder)
+        },
+        teardown: { ledgerScan.tearDown() }
+    )
+
+    let rawScan = Fixture<RawLogScanner>()
+    Benchmark(
+        "Log scan, MDB_NEXT cursor: raw LMDB",
+        configuration: scanConfiguration,
+        closure: { benchmark in
+            let (count, checksum) = rawScan.state!.scan()
+            precondition(count == scanCount, "scanned \(count) entries")
+            blackHole(checksum)
+        },
+        setup: {
+            // The same files the ledger scan reads: built by the ledger, closed, reopened bare.
+            let folder = Workload.temporaryFolder("raw-scan")
+            rawScan.folder = folder
+            let ledger = try await buildScanLedger(folder)
+            ledger.close()
+            rawScan.state = RawLogScanner(folder: folder)
+        },
+        teardown: { rawScan.tearDown() }
+    )
+}
