@@ -1,0 +1,259 @@
+import CustomerLedger
+import Foundation
+
+/// One event read from a line: the stream it goes to and the event to append.
+struct EventLine {
+    var customer: StreamID
+    var event: ProposedEvent
+}
+
+/// Why a line is not an event; printed after `FILE:LINE: `.
+struct LineProblem: Error {
+    var reason: String
+}
+
+/// The line codec of the JSON Lines format that `import`, `export`, `events --json` and
+/// `append` share. docs/jsonl-format.md is its specification; keep the two in step.
+enum JSONLines {
+    /// Every top-level key a line may have.
+    static let keys = [
+        "id", "customer", "type", "schemaVersion", "occurredAt", "recordedAt", "metadata",
+        "data", "dataBase64", "contentType", "position", "version",
+    ]
+    private static let knownKeys = Set(keys)
+    /// The metadata keys that map to ``EventMetadata`` fields rather than `custom`.
+    static let metadataFields = ["correlationId", "causationId", "actor"]
+
+    // MARK: Reading
+
+    /// Reads one line (without its line break) into an event to append.
+    ///
+    /// - Parameter maximumPayloadSize: the ledger's limit, checked here so that the error
+    ///   names the line.
+    static func decode(_ line: Data, maximumPayloadSize: Int) throws(LineProblem) -> EventLine {
+        let parsed: Any
+        do { parsed = try JSONPayload.parse(line) } catch { throw LineProblem(reason: "the line \(error.reason)") }
+        guard let object = parsed as? [String: Any] else {
+            throw LineProblem(reason: "the line is \(describe(parsed)), not a JSON object: each line holds one event object")
+        }
+        if let unknown = object.keys.filter({ !knownKeys.contains($0) }).sorted().first {
+            throw LineProblem(reason: "unknown key \(unknown.debugDescription) (a line may have: \(keys.joined(separator: ", ")))")
+        }
+        let customerText = try requiredString(object, "customer", "the customer id, which names the event's stream")
+        let customer: StreamID
+        do { customer = try StreamID(customerText) } catch { throw LineProblem(reason: "invalid \"customer\": \(error.message)") }
+        let type = try requiredString(object, "type", "the event type, like purchase.completed")
+        if let problem = typeNameProblem(type) {
+            throw LineProblem(reason: "\"type\" \(type.debugDescription) \(problem)")
+        }
+        let id: EventID
+        if let text = try optionalString(object, "id") {
+            guard let parsedID = EventID(uuidString: text) else {
+                throw LineProblem(reason: "\"id\" \(text.debugDescription) is not a UUID (like 0190a5e0-8a4c-7c3e-9b1d-2f4a6c8e0a12)")
+            }
+            id = parsedID
+        } else {
+            id = EventID()
+        }
+        var schemaVersion: UInt16 = 1
+        if let value = object["schemaVersion"] {
+            guard let number = integer(value), (1...Int64(UInt16.max)).contains(number) else {
+                throw LineProblem(reason: "\"schemaVersion\" must be a whole number from 1 to 65535, not \(describe(value))")
+            }
+            schemaVersion = UInt16(number)
+        }
+        guard let occurredAt = try time(object, "occurredAt") else {
+            throw LineProblem(reason: "missing \"occurredAt\" (when it happened, like 2024-05-01T10:00:00Z)")
+        }
+        let recordedAt = try time(object, "recordedAt")
+        let metadata = try metadata(object["metadata"])
+        let (contentType, payload) = try payload(object)
+        guard payload.count <= maximumPayloadSize else {
+            throw LineProblem(reason: "the payload is \(payload.count) bytes, over the ledger's limit of \(maximumPayloadSize) bytes")
+        }
+        return EventLine(
+            customer: customer,
+            event: ProposedEvent(
+                id: id, type: type, schemaVersion: schemaVersion, occurredAt: occurredAt, metadata: metadata,
+                contentType: contentType, payload: payload, recordedAt: recordedAt
+            )
+        )
+    }
+
+    /// Why an event type name is refused, or `nil`. The ledger's own rule (LedgerLMDB's
+    /// `PreparedAppend.typeNameProblem`, not public), repeated so the error names the line.
+    static func typeNameProblem(_ name: String) -> String? {
+        let length = name.utf8.count
+        if length == 0 { return "is empty" }
+        if length > 255 { return "is longer than 255 bytes" }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }) {
+            return "contains a space or a control character"
+        }
+        return nil
+    }
+
+    private static func requiredString(_ object: [String: Any], _ key: String, _ meaning: String) throws(LineProblem) -> String {
+        guard let text = try optionalString(object, key) else {
+            throw LineProblem(reason: "missing \"\(key)\" (\(meaning))")
+        }
+        return text
+    }
+
+    private static func optionalString(_ object: [String: Any], _ key: String) throws(LineProblem) -> String? {
+        guard let value = object[key] else { return nil }
+        guard let text = value as? String else {
+            throw LineProblem(reason: "\"\(key)\" must be a string, not \(describe(value))")
+        }
+        return text
+    }
+
+    private static func time(_ object: [String: Any], _ key: String) throws(LineProblem) -> Date? {
+        guard let text = try optionalString(object, key) else { return nil }
+        do {
+            return try Timestamp.parse(text)
+        } catch {
+            throw LineProblem(reason: "\"\(key)\" \(text.debugDescription) is not an ISO 8601 time with a zone: it \(error.reason)")
+        }
+    }
+
+    private static func metadata(_ value: Any?) throws(LineProblem) -> EventMetadata {
+        guard let value else { return .empty }
+        guard let object = value as? [String: Any] else {
+            throw LineProblem(reason: "\"metadata\" must be an object of strings, not \(describe(value))")
+        }
+        guard object.count <= Int(UInt16.max) else {
+            throw LineProblem(reason: "\"metadata\" has more than \(UInt16.max) keys")
+        }
+        var metadata = EventMetadata()
+        for (key, value) in object {
+            guard let text = value as? String else {
+                throw LineProblem(reason: "metadata \(key.debugDescription) must be a string, not \(describe(value))")
+            }
+            guard key.utf8.count <= Int(UInt16.max), text.utf8.count <= Int(UInt16.max) else {
+                throw LineProblem(reason: "metadata \(key.debugDescription) is longer than \(UInt16.max) bytes")
+            }
+            switch key {
+            case "correlationId": metadata.correlationID = text
+            case "causationId": metadata.causationID = text
+            case "actor": metadata.actor = text
+            default: metadata.custom[key] = text
+            }
+        }
+        return metadata
+    }
+
+    private static func payload(_ object: [String: Any]) throws(LineProblem) -> (ContentType, Data) {
+        let declared = try object["contentType"].map { value throws(LineProblem) in try contentType(value) }
+        switch (object["data"], object["dataBase64"]) {
+        case (nil, nil):
+            throw LineProblem(reason: "no payload: give exactly one of \"data\" (JSON) and \"dataBase64\"")
+        case (.some, .some):
+            throw LineProblem(reason: "both \"data\" and \"dataBase64\": give exactly one")
+        case (let value?, nil):
+            guard declared == nil || declared == .json else {
+                throw LineProblem(reason: "\"contentType\" must be \"json\" with \"data\": give other content in \"dataBase64\"")
+            }
+            do {
+                return (.json, try JSONPayload.canonical(value))
+            } catch {
+                throw LineProblem(reason: "\"data\" \(error.reason)")
+            }
+        case (nil, let value?):
+            guard let text = value as? String else {
+                throw LineProblem(reason: "\"dataBase64\" must be a string, not \(describe(value))")
+            }
+            guard let bytes = Data(base64Encoded: text) else {
+                throw LineProblem(reason: "\"dataBase64\" is not valid base64 (RFC 4648, with padding, no line breaks)")
+            }
+            return (declared ?? .binary, bytes)
+        }
+    }
+
+    private static func contentType(_ value: Any) throws(LineProblem) -> ContentType {
+        switch value {
+        case let name as String where name == "json": return .json
+        case let name as String where name == "binary": return .binary
+        default:
+            guard let number = integer(value), (0...255).contains(number) else {
+                throw LineProblem(reason: "\"contentType\" must be \"json\", \"binary\" or a number from 0 to 255, not \(describe(value))")
+            }
+            return ContentType(rawValue: UInt8(number))
+        }
+    }
+
+    /// A whole number that `JSONSerialization` parsed, or `nil` (fractions, booleans, text).
+    private static func integer(_ value: Any) -> Int64? {
+        guard let number = value as? NSNumber, !isBoolean(number) else { return nil }
+        let double = number.doubleValue
+        guard double.rounded() == double, abs(double) < 9e15 else { return nil }
+        return Int64(double)
+    }
+
+    private static func isBoolean(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
+    }
+
+    /// What a JSON value is, for error messages: `a string`, `an array`, `true`…
+    static func describe(_ value: Any) -> String {
+        switch value {
+        case let text as String: "the string \(text.count > 40 ? String(text.prefix(40)).debugDescription + "…" : text.debugDescription)"
+        case is NSNull: "null"
+        case is [Any]: "an array"
+        case is [String: Any]: "an object"
+        case let number as NSNumber: isBoolean(number) ? (number.boolValue ? "true" : "false") : "the number \(number)"
+        default: "a value of an unknown kind"
+        }
+    }
+
+    // MARK: Writing
+
+    /// Writes one event as a line (without the line break), in a fixed key order:
+    /// position, id, customer, version, type, schemaVersion, occurredAt, recordedAt,
+    /// metadata, then the payload.
+    ///
+    /// JSON content that is already in ``JSONPayload`` canonical form is embedded as it
+    /// is stored (`data`); any other content, including JSON stored in another form by the
+    /// library API, goes in `dataBase64` with its `contentType`, so an import stores the
+    /// very same bytes again.
+    static func encode(_ event: RecordedEvent) throws(LineProblem) -> [UInt8] {
+        var line = JSONObjectWriter()
+        line.add("position", event.position.rawValue)
+        line.add("id", event.id.description)
+        line.add("customer", event.stream.rawValue)
+        line.add("version", event.version.rawValue)
+        line.add("type", event.type)
+        line.add("schemaVersion", event.schemaVersion)
+        line.add("occurredAt", Timestamp.format(event.occurredAt))
+        line.add("recordedAt", Timestamp.format(event.recordedAt))
+        if !event.metadata.isEmpty {
+            line.add("metadata", json: try encode(event.metadata))
+        }
+        if event.contentType == .json, JSONPayload.isCanonical(event.payload) {
+            line.add("data", json: event.payload)
+        } else {
+            switch event.contentType {
+            case .binary: break
+            case .json: line.add("contentType", "json")
+            default: line.add("contentType", event.contentType.rawValue)
+            }
+            line.add("dataBase64", event.payload.base64EncodedString())
+        }
+        return line.finished()
+    }
+
+    private static func encode(_ metadata: EventMetadata) throws(LineProblem) -> [UInt8] {
+        var object = JSONObjectWriter()
+        object.add("correlationId", metadata.correlationID)
+        object.add("causationId", metadata.causationID)
+        object.add("actor", metadata.actor)
+        for key in metadata.custom.keys.sorted() {
+            guard !metadataFields.contains(key) else {
+                throw LineProblem(
+                    reason: "its custom metadata has the key \(key.debugDescription), which the JSON Lines format reserves for the metadata field of that name"
+                )
+            }
+            object.add(key, metadata.custom[key])
+        }
+        return object.finished()
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import CustomerLedger
+import Foundation
+
+/// The options every command takes: where the ledger is.
+struct LedgerOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The ledger's folder.", valueName: "dir"),
+        completion: .directory
+    )
+    var path: String = Ledger.defaultPath
+
+    /// Opens the ledger, creating it when the folder holds none (for commands that write).
+    func openLedger() throws(LedgerError) -> Ledger {
+        try Ledger.open(at: path)
+    }
+
+    /// Opens a ledger that must already exist (for commands that only read), so that a
+    /// mistyped `--path` is reported instead of leaving an empty ledger behind.
+    func openExistingLedger() throws -> Ledger {
+        // `data.mdb` is the LMDB engine's data file (the one `storageInfo()` measures).
+        guard FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("data.mdb")) else {
+            throw CommandFailure(
+                "There is no ledger at \(path): give the right folder with --path, or create one with 'ledger import' or 'ledger demo'."
+            )
+        }
+        return try Ledger.open(at: path)
+    }
+}
+
+/// Which events `export` and `events` read: one customer or all, from a log position on.
+struct SelectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Only this customer's events (the stream id).", valueName: "id"))
+    var customer: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Start at this log position (inclusive; going backward, the newest position to show).",
+            valueName: "position"
+        )
+    )
+    var from: UInt64?
+
+    /// `--from` as a log position.
+    var position: LogPosition? { from.map { LogPosition($0) } }
+
+    /// The customer as a stream id, checked.
+    func stream() throws(LedgerError) -> StreamID? {
+        try customer.map { id throws(LedgerError) in try StreamID(id) }
+    }
+}
+
+/// `--expected-version any|no-stream|exists|N`.
+struct ExpectedVersionArgument: ExpressibleByArgument {
+    var value: ExpectedVersion
+
+    init?(argument: String) {
+        switch argument {
+        case "any": value = .any
+        case "no-stream": value = .noStream
+        case "exists": value = .streamExists
+        default:
+            guard let version = UInt64(argument) else { return nil }
+            value = .exactly(StreamVersion(version))
+        }
+    }
+
+    var defaultValueDescription: String {
+        switch value {
+        case .any: "any"
+        case .noStream: "no-stream"
+        case .streamExists: "exists"
+        case .exactly(let version): String(version.rawValue)
+        }
+    }
+}
