@@ -22,15 +22,25 @@ let package = Package(
         // lmdb.h for the raw-C baselines. A name of its own: the root package's `CLMDB` is
         // internal to the engine.
         .systemLibrary(name: "CLMDBRaw", path: "Sources/CLMDBRaw", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
+        // The workloads and the raw loops, shared by the benchmarks and the profiling tool.
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [.product(name: "CustomerLedger", package: rootIdentity), "CLMDBRaw"]
+        ),
         .executableTarget(
             name: "LedgerBenchmarks",
             dependencies: [
                 .product(name: "CustomerLedger", package: rootIdentity),
                 .product(name: "Benchmark", package: "benchmark"),
-                "CLMDBRaw",
+                "BenchmarkSupport",
             ],
             path: "Benchmarks/LedgerBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // One workload at a time without package-benchmark, for perf and valgrind.
+        .executableTarget(
+            name: "LedgerProfile",
+            dependencies: [.product(name: "CustomerLedger", package: rootIdentity), "BenchmarkSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import CustomerLedger
 import Foundation
 
@@ -100,18 +101,7 @@ let benchmarks: @Sendable () -> Void = {
             let batches = groupCommit.state!
             let batch = batches[groupCommit.next % batches.count]
             groupCommit.next += 1
-            let ledger = groupCommit.ledger!
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for task in 0..<concurrency {
-                    group.addTask {
-                        // Task t appends events t, t+64, t+128, … of the 1,000, one per call.
-                        for index in stride(from: task, to: batch.count, by: concurrency) {
-                            try await ledger.append([batch[index].event], to: batch[index].stream)
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
+            try await Workload.appendConcurrently(batch, to: groupCommit.ledger!, concurrency: concurrency)
         },
         setup: {
             let folder = Workload.temporaryFolder("group")
@@ -121,7 +111,7 @@ let benchmarks: @Sendable () -> Void = {
             try await Workload.prefill(ledger)
             var generator = SplitMix64(seed: 2)
             groupCommit.state = (0..<batchCount(appendConfiguration)).map { _ in
-                Workload.customers(count: Workload.eventsPerTransaction, using: &generator).map { (Workload.stream($0), Workload.event()) }
+                Workload.singleEvents(count: Workload.eventsPerTransaction, using: &generator)
             }
         },
         teardown: { groupCommit.tearDown() }
@@ -155,7 +145,7 @@ let benchmarks: @Sendable () -> Void = {
             try await Workload.prefill(ledger)
             var generator = SplitMix64(seed: 2)
             sequential.state = (0..<batchCount(sequentialConfiguration)).map { _ in
-                Workload.customers(count: Workload.eventsPerTransaction, using: &generator).map { (Workload.stream($0), Workload.event()) }
+                Workload.singleEvents(count: Workload.eventsPerTransaction, using: &generator)
             }
         },
         teardown: { sequential.tearDown() }
@@ -170,19 +160,7 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(5),
         maxIterations: 10
     )
-    let scanCount = 1_000_000
-
-    /// A ledger of `scanCount` events, 20,000 per transaction (default, durable options:
-    /// `LMDBEventStore.Options` cannot be named through the `CustomerLedger` product).
-    @Sendable func buildScanLedger(_ folder: URL) async throws -> Ledger {
-        let ledger = try Ledger.open(at: folder.path)
-        var generator = SplitMix64(seed: 3)
-        let chunk = 20_000
-        for _ in 0..<(scanCount / chunk) {
-            _ = try await ledger.append(Workload.grouped(Workload.customers(count: chunk, using: &generator)).appends)
-        }
-        return ledger
-    }
+    let scanCount = Workload.scanCount
 
     let ledgerScan = Fixture<Void>()
     Benchmark(
@@ -201,7 +179,7 @@ let benchmarks: @Sendable () -> Void = {
         setup: {
             let folder = Workload.temporaryFolder("scan")
             ledgerScan.folder = folder
-            ledgerScan.ledger = try await buildScanLedger(folder)
+            ledgerScan.ledger = try await Workload.buildScanLedger(folder)
         },
         teardown: { ledgerScan.tearDown() }
     )
@@ -219,7 +197,7 @@ let benchmarks: @Sendable () -> Void = {
             // The same files the ledger scan reads: built by the ledger, closed, reopened bare.
             let folder = Workload.temporaryFolder("raw-scan")
             rawScan.folder = folder
-            let ledger = try await buildScanLedger(folder)
+            let ledger = try await Workload.buildScanLedger(folder)
             ledger.close()
             rawScan.state = RawLogScanner(folder: folder)
         },

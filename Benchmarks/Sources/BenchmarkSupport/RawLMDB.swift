@@ -1,5 +1,5 @@
 import CLMDBRaw
-import Foundation
+public import Foundation
 
 // The baselines: the same LMDB work as the engine, as bare C calls. Keys and values have
 // the engine's layout and sizes (Sources/LedgerLMDB/LedgerSchema.swift, EventRecord.swift,
@@ -45,8 +45,8 @@ final class RawEnvironment {
 /// The raw append loop: per event the `log` record (MDB_APPEND), the `streams` entry
 /// number‖version → position and the `ids` entry id → position; per customer touched the
 /// `streamInfo` entry (in key order, as the engine writes it); per transaction the head.
-final class RawAppender {
-    let environment: RawEnvironment
+public final class RawAppender {
+    private let environment: RawEnvironment
     private let log: MDB_dbi
     private let streams: MDB_dbi
     private let streamInfo: MDB_dbi
@@ -61,13 +61,13 @@ final class RawAppender {
     private let customerKeys: UnsafeMutablePointer<UInt8>
     /// One record: 60-byte header, 12-byte stream id, no metadata, 200-byte payload.
     private let record: UnsafeMutableRawPointer
-    let recordSize = 60 + Workload.customerIDLength + 200
+    private let recordSize = 60 + Workload.customerIDLength + 200
     private let idBase: UInt64
     /// Key and value bytes for the puts, at fixed offsets, so every MDB_val points at
     /// memory that outlives the call.
     private let scratch: UnsafeMutableRawPointer
 
-    init(folder: URL) {
+    public init(folder: URL) {
         environment = RawEnvironment(folder: folder, readOnly: false)
         let handles = environment.open(["log", "streams", "streamInfo", "ids", "types", "meta"], create: true)
         (log, streams, streamInfo, ids, meta) = (handles[0], handles[1], handles[2], handles[3], handles[5])
@@ -125,7 +125,7 @@ final class RawAppender {
 
     /// One durable transaction: `order` holds each event's customer, `touched` each
     /// customer once in key order.
-    func append(order: [Int32], touched: [Int32]) {
+    public func append(order: [Int32], touched: [Int32]) {
         let recordedAt = Int64(Date().timeIntervalSince1970 * 1_000_000)
         record.storeBytes(of: recordedAt.littleEndian, toByteOffset: 24, as: Int64.self)
         var txn: OpaquePointer?
@@ -185,7 +185,7 @@ final class RawAppender {
     }
 
     /// One event per customer in customer order, 10,000 per transaction: the ledger's prefill.
-    func prefill() {
+    public func prefill() {
         for start in stride(from: 0, to: Workload.customerCount, by: 10_000) {
             let customers = (Int32(start)..<Int32(min(start + 10_000, Workload.customerCount))).map { $0 }
             append(order: customers, touched: customers)
@@ -202,11 +202,11 @@ private func splitMix(_ value: UInt64) -> UInt64 {
 }
 
 /// A read-only view of a ledger's files for the raw cursor scan.
-final class RawLogScanner {
-    let environment: RawEnvironment
+public final class RawLogScanner {
+    private let environment: RawEnvironment
     private let log: MDB_dbi
 
-    init(folder: URL) {
+    public init(folder: URL) {
         environment = RawEnvironment(folder: folder, readOnly: true)
         log = environment.open(["log"], create: false)[0]
     }
@@ -215,7 +215,7 @@ final class RawLogScanner {
 
     /// MDB_FIRST/MDB_NEXT over the whole `log` database in one read transaction, touching
     /// each key and value length; returns the entry count and a checksum.
-    func scan() -> (count: Int, checksum: UInt64) {
+    public func scan() -> (count: Int, checksum: UInt64) {
         var txn: OpaquePointer?
         mdbCheck(mdb_txn_begin(environment.env, nil, UInt32(MDB_RDONLY), &txn), "mdb_txn_begin")
         defer { mdb_txn_abort(txn) }

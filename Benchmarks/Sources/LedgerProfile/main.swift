@@ -1,0 +1,106 @@
+import BenchmarkSupport
+import CustomerLedger
+import Foundation
+
+// Runs one benchmark workload outside package-benchmark, for profilers:
+//
+//   LedgerProfile <workload> [rounds]
+//   workloads: append-ledger, append-raw, group, sequential, scan-ledger, scan-raw
+//
+// Setup happens first; only the measured part runs between the "enable" and "disable"
+// written to $PERF_CTL_FIFO (perf record -D -1 --control fifo:…), so a profile holds the
+// measured part only. Prints events/s for the measured part.
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    print("usage: LedgerProfile append-ledger|append-raw|group|sequential|scan-ledger|scan-raw [rounds]")
+    exit(2)
+}
+let workload = arguments[1]
+let rounds = arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20
+
+/// Tells perf to start or stop recording, when run under `perf record --control`.
+func perfControl(_ command: String) {
+    guard let control = ProcessInfo.processInfo.environment["PERF_CTL_FIFO"] else { return }
+    let handle = FileHandle(forWritingAtPath: control)
+    handle?.write(Data((command + "\n").utf8))
+    try? handle?.close()
+    if let ack = ProcessInfo.processInfo.environment["PERF_ACK_FIFO"], let reply = FileHandle(forReadingAtPath: ack) {
+        _ = reply.availableData
+        try? reply.close()
+    }
+}
+
+func measure(events: Int, _ body: () async throws -> Void) async throws {
+    perfControl("enable")
+    let start = ContinuousClock.now
+    try await body()
+    let elapsed = ContinuousClock.now - start
+    perfControl("disable")
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    print("\(workload): \(events) events in \(elapsed) = \(Int(Double(events) / seconds)) events/s")
+}
+
+let folder = Workload.temporaryFolder("profile-\(workload)")
+defer { Workload.remove(folder) }
+let perTransaction = Workload.eventsPerTransaction
+
+switch workload {
+case "append-ledger":
+    let ledger = try Ledger.open(at: folder.path)
+    try await Workload.prefill(ledger)
+    var generator = SplitMix64(seed: 1)
+    let batches = (0..<rounds).map { _ in Workload.grouped(Workload.customers(count: perTransaction, using: &generator)).appends }
+    try await measure(events: rounds * perTransaction) {
+        for batch in batches { _ = try await ledger.append(batch) }
+    }
+    ledger.close()
+case "append-raw":
+    let appender = RawAppender(folder: folder)
+    appender.prefill()
+    var generator = SplitMix64(seed: 1)
+    let batches = (0..<rounds).map { _ in
+        let order = Workload.grouped(Workload.customers(count: perTransaction, using: &generator)).order
+        return (order.map { Int32($0) }, Set(order).sorted().map { Int32($0) })
+    }
+    try await measure(events: rounds * perTransaction) {
+        for (order, touched) in batches { appender.append(order: order, touched: touched) }
+    }
+case "group", "sequential":
+    let ledger = try Ledger.open(at: folder.path)
+    try await Workload.prefill(ledger)
+    var generator = SplitMix64(seed: 2)
+    let batches = (0..<rounds).map { _ in Workload.singleEvents(count: perTransaction, using: &generator) }
+    try await measure(events: rounds * perTransaction) {
+        for batch in batches {
+            if workload == "group" {
+                try await Workload.appendConcurrently(batch, to: ledger, concurrency: 64)
+            } else {
+                for (stream, event) in batch { try await ledger.append([event], to: stream) }
+            }
+        }
+    }
+    ledger.close()
+case "scan-ledger":
+    let ledger = try await Workload.buildScanLedger(folder)
+    try await measure(events: rounds * Workload.scanCount) {
+        for _ in 0..<rounds {
+            var checksum: UInt64 = 0
+            try ledger.readLog { event in
+                checksum &+= event.position.rawValue &+ event.version.rawValue &+ UInt64(event.payload.count)
+            }
+            if checksum == 42 { print("") }
+        }
+    }
+    ledger.close()
+case "scan-raw":
+    let ledger = try await Workload.buildScanLedger(folder)
+    ledger.close()
+    let scanner = RawLogScanner(folder: folder)
+    try await measure(events: rounds * Workload.scanCount) {
+        for _ in 0..<rounds { precondition(scanner.scan().count == Workload.scanCount) }
+    }
+default:
+    print("unknown workload \(workload)")
+    exit(2)
+}
