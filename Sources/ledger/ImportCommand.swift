@@ -43,39 +43,29 @@ struct ImportCommand: AsyncParsableCommand {
         let ledger = try ledgerOptions.openLedger()
         defer { ledger.close() }
         var progress = Progress()
-        var newestRecordedAt: (date: Date, line: Int)?
+        var checks = CrossLineChecks()
         let maximumPayloadSize = ledger.store.options.maximumEventSize
 
         while true {
             // Read and check a whole batch before anything of it is appended.
             var batch = AppendBatch()
-            var idLines: [EventID: Int] = [:]
+            checks.startBatch()
             var lines: ClosedRange<Int>?
             var lineCount = 0
             while lineCount < batchSize, let line = try reader.nextLine() {
                 if LineReader.isBlank(line.text) { continue }
                 lineCount += 1
-                lines = (lines?.lowerBound ?? line.number)...line.number
+                let batchStart = lines?.lowerBound ?? line.number
+                lines = batchStart...line.number
                 do throws(LineProblem) {
                     let decoded = try JSONLines.decode(line.text, maximumPayloadSize: maximumPayloadSize)
-                    if let earlier = idLines[decoded.event.id] {
-                        throw LineProblem(reason: "id \(decoded.event.id) is also on line \(earlier) of the same batch: each event needs its own id")
-                    }
-                    if let recordedAt = decoded.event.recordedAt {
-                        if let newest = newestRecordedAt, recordedAt < newest.date {
-                            throw LineProblem(
-                                reason: "\"recordedAt\" \(Timestamp.format(recordedAt)) is earlier than line \(newest.line)'s \(Timestamp.format(newest.date)): recordedAt never decreases along the log, so lines must be in recordedAt order"
-                            )
-                        }
-                        newestRecordedAt = (recordedAt, line.number)
-                    }
-                    idLines[decoded.event.id] = line.number
+                    try checks.accept(decoded.event, line: line.number)
                     batch.add(decoded.event, to: decoded.customer)
                 } catch {
                     StandardError.line("\(reader.name):\(line.number): \(error.reason)")
                     guard skipInvalid else {
                         throw CommandFailure(
-                            "Import stopped at \(reader.name):\(line.number). \(progress.sentence) before line \(lines!.lowerBound); nothing from that line on was written. Fix the line and import again (lines with an id are not imported twice), or pass --skip-invalid."
+                            "Import stopped at \(reader.name):\(line.number). \(progress.sentence) before line \(batchStart); nothing from that line on was written. Fix the line and import again (lines with an id are not imported twice), or pass --skip-invalid."
                         )
                     }
                     progress.skipped += 1
@@ -108,6 +98,43 @@ struct ImportCommand: AsyncParsableCommand {
         try output.finish()
         if progress.skipped > 0 {
             StandardError.line("\(progress.skipped) invalid line\(progress.skipped == 1 ? "" : "s") skipped.")
+        }
+    }
+
+    /// Checks between lines, so that the error names a line: what the ledger would refuse
+    /// a whole batch for, and what it does not check at all.
+    private struct CrossLineChecks {
+        /// The lines of this batch's event ids: one append may not hold an id twice.
+        private var idLines: [EventID: Int] = [:]
+        private var newestRecordedAt: (date: Date, line: Int)?
+        private var firstLineWithoutRecordedAt: Int?
+
+        mutating func startBatch() {
+            idLines = [:]
+        }
+
+        mutating func accept(_ event: ProposedEvent, line: Int) throws(LineProblem) {
+            if let earlier = idLines[event.id] {
+                throw LineProblem(reason: "id \(event.id) is also on line \(earlier) of the same batch: each event needs its own id")
+            }
+            if let recordedAt = event.recordedAt {
+                if let earlier = firstLineWithoutRecordedAt {
+                    // The ledger records that line when it is appended and does not compare a
+                    // later given recordedAt with it, so the log's recordedAt order would break.
+                    throw LineProblem(
+                        reason: "gives \"recordedAt\" after line \(earlier), which leaves it to the ledger (so that line is recorded at the time of the import): give recordedAt on every line or on none"
+                    )
+                }
+                if let newest = newestRecordedAt, recordedAt < newest.date {
+                    throw LineProblem(
+                        reason: "\"recordedAt\" \(Timestamp.format(recordedAt)) is earlier than line \(newest.line)'s \(Timestamp.format(newest.date)): recordedAt never decreases along the log, so lines must be in recordedAt order"
+                    )
+                }
+                newestRecordedAt = (recordedAt, line)
+            } else if firstLineWithoutRecordedAt == nil {
+                firstLineWithoutRecordedAt = line
+            }
+            idLines[event.id] = line
         }
     }
 
