@@ -88,7 +88,7 @@ struct ImportCommand: AsyncParsableCommand {
         let output = OutputWriter.standardOutput()
         try output.line("Imported \(reader.name) into \(ledgerOptions.path).")
         var facts = [
-            ("events written", String(progress.written)),
+            ("events imported", String(progress.written)),
             ("already present", String(progress.alreadyPresent)),
         ]
         if skipInvalid { facts.append(("invalid lines skipped", String(progress.skipped))) }

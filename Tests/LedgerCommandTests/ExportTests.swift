@@ -43,7 +43,7 @@ import Testing
 
             let reimported = try await LedgerTool.run(["import", exportFile, "--path", copy])
             #expect(reimported.status == 0, "\(reimported.stderr)")
-            #expect(reimported.stdout.contains("events written   12"))
+            #expect(reimported.stdout.contains("events imported  12"))
 
             let before = try storedEvents(at: original)
             let after = try storedEvents(at: copy)
@@ -96,7 +96,7 @@ import Testing
 
             let result = try await LedgerTool.run(["import", exportFile, "--path", ledger])
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(result.stdout.contains("events written   0"))
+            #expect(result.stdout.contains("events imported  0"))
             #expect(result.stdout.contains("already present  8"))
             #expect(try storedEvents(at: ledger) == before)
         }

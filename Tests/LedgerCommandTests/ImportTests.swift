@@ -17,7 +17,7 @@ import Testing
 
             let imported = try await LedgerTool.run(["import", file, "--path", ledger])
             #expect(imported.status == 0, "\(imported.stderr)")
-            #expect(imported.stdout.contains("events written   5"))
+            #expect(imported.stdout.contains("events imported  5"))
             #expect(imported.stdout.contains("already present  0"))
             #expect(imported.stdout.contains("batches          1"))
             #expect(imported.stderr.isEmpty)
@@ -112,7 +112,7 @@ import Testing
             #expect(result.stderrLines[0].hasPrefix("\(file):3: the line is not valid JSON"))
             #expect(result.stderrLines[1].hasPrefix("\(file):7: unknown key \"colour\""))
             #expect(result.stderrLines[2] == "2 invalid lines skipped.")
-            #expect(result.stdout.contains("events written         6"))
+            #expect(result.stdout.contains("events imported        6"))
             #expect(result.stdout.contains("invalid lines skipped  2"))
 
             let stored = try storedEvents(at: ledger)
@@ -177,7 +177,7 @@ import Testing
 
             let again = try await LedgerTool.run(["import", file, "--path", ledger, "--batch-size", "3"])
             #expect(again.status == 0, "\(again.stderr)")
-            #expect(again.stdout.contains("events written   0"))
+            #expect(again.stdout.contains("events imported  0"))
             #expect(again.stdout.contains("already present  7"))
             #expect(try storedEvents(at: ledger) == before)
         }
