@@ -32,6 +32,7 @@ private func batchCount(_ configuration: Benchmark.Configuration) -> Int {
 let benchmarks: @Sendable () -> Void = {
     let appendConfiguration = Benchmark.Configuration(
         metrics: [.throughput, .wallClock],
+        timeUnits: .nanoseconds,  // wall clock per event in ns: precise enough for the ratios
         warmupIterations: 1,
         scalingFactor: .kilo,
         maxDuration: .seconds(4),
@@ -119,6 +120,7 @@ let benchmarks: @Sendable () -> Void = {
 
     let sequentialConfiguration = Benchmark.Configuration(
         metrics: [.throughput, .wallClock],
+        timeUnits: .nanoseconds,  // wall clock per event in ns: precise enough for the ratios
         warmupIterations: 1,
         scalingFactor: .kilo,
         maxDuration: .seconds(6),
@@ -155,6 +157,7 @@ let benchmarks: @Sendable () -> Void = {
 
     let scanConfiguration = Benchmark.Configuration(
         metrics: [.throughput, .wallClock],
+        timeUnits: .nanoseconds,  // wall clock per event in ns: precise enough for the ratios
         warmupIterations: 1,
         scalingFactor: .mega,
         maxDuration: .seconds(5),

@@ -201,6 +201,16 @@ private func splitMix(_ value: UInt64) -> UInt64 {
     return z ^ (z >> 31)
 }
 
+/// The id of the last committed write transaction in a (closed) ledger's files: the
+/// difference over a run is the number of commits, so events / commits = group size.
+public func lastTransactionID(folder: URL) -> Int {
+    let environment = RawEnvironment(folder: folder, readOnly: true)
+    defer { environment.close() }
+    var info = MDB_envinfo()
+    mdbCheck(mdb_env_info(environment.env, &info), "mdb_env_info")
+    return info.me_last_txnid
+}
+
 /// A read-only view of a ledger's files for the raw cursor scan.
 public final class RawLogScanner {
     private let environment: RawEnvironment

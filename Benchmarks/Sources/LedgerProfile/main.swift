@@ -5,7 +5,8 @@ import Foundation
 // Runs one benchmark workload outside package-benchmark, for profilers:
 //
 //   LedgerProfile <workload> [rounds]
-//   workloads: append-ledger, append-raw, group, sequential, scan-ledger, scan-raw
+//   workloads: append-ledger, append-raw, group, sequential, scan-ledger, scan-raw,
+//   raw-txn (LedgerProfile raw-txn <transactions> <events per transaction>)
 //
 // Setup happens first; only the measured part runs between the "enable" and "disable"
 // written to $PERF_CTL_FIFO (perf record -D -1 --control fifo:…), so a profile holds the
@@ -66,9 +67,26 @@ case "append-raw":
     try await measure(events: rounds * perTransaction) {
         for (order, touched) in batches { appender.append(order: order, touched: touched) }
     }
+case "raw-txn":
+    // The raw loop with `size` random customers per durable transaction: what the schema
+    // allows a group commit of that size (LedgerProfile raw-txn rounds size).
+    let size = arguments.count > 3 ? Int(arguments[3]) ?? 64 : 64
+    let appender = RawAppender(folder: folder)
+    appender.prefill()
+    var generator = SplitMix64(seed: 2)
+    let batches = (0..<rounds).map { _ in
+        let order = Workload.customers(count: size, using: &generator).map { Int32($0) }
+        return (order, Set(order).sorted())
+    }
+    try await measure(events: rounds * size) {
+        for (order, touched) in batches { appender.append(order: order, touched: touched) }
+    }
 case "group", "sequential":
-    let ledger = try Ledger.open(at: folder.path)
+    var ledger = try Ledger.open(at: folder.path)
     try await Workload.prefill(ledger)
+    ledger.close()
+    let firstTransaction = lastTransactionID(folder: folder)
+    ledger = try Ledger.open(at: folder.path)
     var generator = SplitMix64(seed: 2)
     let batches = (0..<rounds).map { _ in Workload.singleEvents(count: perTransaction, using: &generator) }
     try await measure(events: rounds * perTransaction) {
@@ -81,6 +99,8 @@ case "group", "sequential":
         }
     }
     ledger.close()
+    let commits = lastTransactionID(folder: folder) - firstTransaction
+    print("\(commits) commits, \(Double(rounds * perTransaction) / Double(commits)) events per commit")
 case "scan-ledger":
     let ledger = try await Workload.buildScanLedger(folder)
     try await measure(events: rounds * Workload.scanCount) {
