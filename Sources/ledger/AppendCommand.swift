@@ -11,8 +11,9 @@ struct AppendCommand: AsyncParsableCommand {
         abstract: "Append one event, from options or from one JSON line on standard input.",
         discussion: """
             With --customer, the event comes from the options. Without it, standard input must \
-            hold one line of the import format (see docs/jsonl-format.md), for example:
-              echo '{"customer":"C1","type":"note.added","occurredAt":"2024-05-01T10:00:00Z","data":{}}' | ledger append
+            hold one line of the import format (see docs/jsonl-format.md), such as:
+
+            {"customer":"C1","type":"x.y","occurredAt":"2024-05-01T10:00:00Z","data":{}}
             """
     )
 
@@ -46,7 +47,7 @@ struct AppendCommand: AsyncParsableCommand {
     var actor: String?
 
     @Option(help: ArgumentHelp("What the stream must be at: any, no-stream, exists, or a version number.", valueName: "version"))
-    var expectedVersion = ExpectedVersionArgument(argument: "any")!
+    var expectedVersion = ExpectedVersionArgument(.any)
 
     @Flag(help: "Print the result as a JSON object.")
     var json = false

@@ -8,8 +8,9 @@ struct EventLine {
 }
 
 /// Why a line is not an event; printed after `FILE:LINE: `.
-struct LineProblem: Error {
+struct LineProblem: Error, CustomStringConvertible {
     var reason: String
+    var description: String { reason }
 }
 
 /// The line codec of the JSON Lines format that `import`, `export`, `events --json` and

@@ -8,8 +8,9 @@ import Foundation
 /// is recognised as already present), however the line spaced or ordered its keys.
 enum JSONPayload {
     /// Why a value is not usable JSON.
-    struct Problem: Error {
+    struct Problem: Error, CustomStringConvertible {
         var reason: String
+        var description: String { reason }
     }
 
     static let writingOptions: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]

@@ -55,6 +55,10 @@ struct SelectionOptions: ParsableArguments {
 struct ExpectedVersionArgument: ExpressibleByArgument {
     var value: ExpectedVersion
 
+    init(_ value: ExpectedVersion) {
+        self.value = value
+    }
+
     init?(argument: String) {
         switch argument {
         case "any": value = .any

@@ -9,8 +9,9 @@ import Foundation
 /// exported time reads back exactly.
 enum Timestamp {
     /// Why a text is not a time the format accepts.
-    struct Problem: Error {
+    struct Problem: Error, CustomStringConvertible {
         var reason: String
+        var description: String { reason }
     }
 
     /// Reads a time, or says precisely what is wrong with it.
