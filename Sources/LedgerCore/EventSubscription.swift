@@ -46,17 +46,10 @@ public struct EventSubscription: AsyncSequence, Sendable {
             while true {
                 if let event = buffer.next() { return event }
                 if Task.isCancelled { return nil }
-                var batch: [RecordedEvent] = []
-                var scannedTo = seen
-                // Read unfiltered up to the batch size so `seen` advances past filtered-out
-                // events too, then keep those that pass.
-                try sequence.store.readLog(
-                    from: seen.next, direction: .forward, filter: .all, limit: sequence.batchSize
-                ) { event in
-                    scannedTo = event.position
-                    if sequence.filter.includes(event.type) { batch.append(event) }
-                }
-                if scannedTo == seen {
+                // Everything up to `head` is scanned by a read that returns less than a full
+                // batch, so `seen` can move past events the filter left out.
+                let head = try sequence.store.head()
+                guard head > seen else {
                     do {
                         try await sequence.store.waitForEvents(after: seen)
                     } catch is CancellationError {
@@ -64,6 +57,11 @@ public struct EventSubscription: AsyncSequence, Sendable {
                     }
                     continue
                 }
+                var batch: [RecordedEvent] = []
+                try sequence.store.readLog(
+                    from: seen.next, direction: .forward, filter: sequence.filter, limit: sequence.batchSize
+                ) { batch.append($0) }
+                let scannedTo = batch.count == sequence.batchSize ? batch[batch.count - 1].position : Swift.max(head, batch.last?.position ?? head)
                 seen = scannedTo
                 buffer.refill(batch)
             }
