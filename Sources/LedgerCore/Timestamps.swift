@@ -11,3 +11,14 @@ extension Date {
         self.init(timeIntervalSince1970: Double(value) / 1_000_000)
     }
 }
+
+/// A count of microseconds since 1970 as ISO 8601 UTC with six fractional digits, such as
+/// `2024-05-01T10:00:00.000000Z`: the text form of the ledger's own resolution.
+package func iso8601Microseconds(_ microseconds: Int64) -> String {
+    let (seconds, fraction) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
+    let wholeSeconds = fraction < 0 ? seconds - 1 : seconds
+    let micros = fraction < 0 ? fraction + 1_000_000 : fraction
+    let text = Date(timeIntervalSince1970: Double(wholeSeconds)).formatted(.iso8601)  // …:SSZ
+    let digits = String(micros)
+    return text.dropLast() + "." + String(repeating: "0", count: 6 - digits.count) + digits + "Z"
+}

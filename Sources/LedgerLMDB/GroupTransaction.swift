@@ -79,7 +79,7 @@ struct GroupTransaction {
                 "Some streams of this atomic append are already stored and others are not, so it is not a retry of an earlier append. Nothing was written."
             ))
         }
-        if let problem = recordedAtProblem(request) { return .failure(problem) }
+        if stored == 0, let problem = recordedAtProblem(request) { return .failure(problem) }
         // Then write.
         var results: [AppendResult] = []
         results.reserveCapacity(plans.count)
@@ -158,14 +158,21 @@ struct GroupTransaction {
         ))
     }
 
+    /// Checks that the request keeps recordedAt non-decreasing along the log: a given time
+    /// may not be earlier than the head's or than an earlier event of the same request,
+    /// whose time, when not given, will be the later of now and the head's.
     private func recordedAtProblem(_ request: AppendRequest) -> LedgerError? {
         var latest = head.recordedAt
         for append in request.appends {
-            for case let given? in append.recordedAt {
+            for given in append.recordedAt {
+                guard let given else {
+                    latest = Swift.max(latest, now)
+                    continue
+                }
                 if given < latest {
                     return LedgerError(
                         .invalidEvent,
-                        "An event of stream \(append.stream) gives recordedAt \(Date(microsecondsSince1970: given)), earlier than the newest event already recorded (\(Date(microsecondsSince1970: latest))). recordedAt never decreases along the log; import into a new ledger or leave it to the ledger. Nothing was written.",
+                        "An event of stream \(append.stream) gives recordedAt \(Self.text(given)), earlier than the recordedAt of the event before it in the log (\(Self.text(latest))). recordedAt never decreases along the log: import into a new ledger, or leave recordedAt to the ledger. Nothing was written.",
                         stream: append.stream
                     )
                 }
@@ -173,6 +180,10 @@ struct GroupTransaction {
             }
         }
         return nil
+    }
+
+    private static func text(_ microseconds: Int64) -> String {
+        iso8601Microseconds(microseconds)
     }
 
     private mutating func write(_ append: PreparedAppend) throws -> AppendResult {

@@ -31,35 +31,8 @@ struct AppendOutcome {
 
 extension Ledger {
     /// Appends atomically and counts what was written and what was already there.
-    ///
-    /// Works around a store behaviour: an append whose events are all already stored is
-    /// still refused when they carry a `recordedAt` older than the ledger's newest event
-    /// (the recordedAt order is checked before the idempotency result is used), which
-    /// makes re-importing an export into the same ledger fail. When that happens, this
-    /// asks again without `recordedAt` and with an expected version no stream can have:
-    /// that probe returns the original results when everything is stored, and otherwise
-    /// fails without writing anything, and then the original error is reported.
     func appendCounting(_ appends: [StreamAppend]) async throws(LedgerError) -> AppendOutcome {
-        let results: [AppendResult]
-        do {
-            results = try await append(appends)
-        } catch {
-            let givesRecordedAt = appends.contains { $0.events.contains { $0.recordedAt != nil } }
-            guard error.code == .invalidEvent, givesRecordedAt else { throw error }
-            let probe = appends.map { part in
-                StreamAppend(
-                    stream: part.stream,
-                    expectedVersion: .exactly(StreamVersion(.max)),
-                    events: part.events.map { event in
-                        var event = event
-                        event.recordedAt = nil
-                        return event
-                    }
-                )
-            }
-            guard let stored = try? await append(probe), stored.allSatisfy(\.wasAlreadyStored) else { throw error }
-            results = stored
-        }
+        let results = try await append(appends)
         var outcome = AppendOutcome(results: results)
         for (part, result) in zip(appends, results) {
             if result.wasAlreadyStored {

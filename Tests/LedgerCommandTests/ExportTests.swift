@@ -111,7 +111,7 @@ import Testing
             #expect(result.status == 1)
             #expect(result.stderrLines.count == 1)
             #expect(result.stderr.hasPrefix("error: The ledger refused lines 1–1 of \(file), so none of them was written:"))
-            #expect(result.stderr.contains("earlier than the newest event already recorded"))
+            #expect(result.stderr.contains("2024-05-01T10:00:00.000000Z, earlier than the recordedAt of the event before it in the log"))
             #expect(try storedEvents(at: ledger).count == 1)
         }
     }

@@ -1,5 +1,5 @@
 import Foundation
-import LedgerCore
+@testable import LedgerCore
 import Testing
 
 @Suite struct EventIDTests {
@@ -25,5 +25,17 @@ import Testing
         let id = EventID()
         #expect(EventID(uuidString: id.description) == id)
         #expect(EventID(uuidString: "not a uuid") == nil)
+    }
+}
+
+@Suite struct TimestampTextTests {
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00.000000Z"),
+        (1_714_557_600_123_456, "2024-05-01T10:00:00.123456Z"),
+        (1_714_557_600_000_001, "2024-05-01T10:00:00.000001Z"),
+        (-1, "1969-12-31T23:59:59.999999Z"),
+    ])
+    func formatsMicroseconds(_ value: Int64, _ text: String) {
+        #expect(iso8601Microseconds(value) == text)
     }
 }

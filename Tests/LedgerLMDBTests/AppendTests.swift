@@ -124,3 +124,31 @@ import Testing
         #expect(try store.allEvents().map(\.type) == ["one", "two", "three"])
     }
 }
+
+@Suite struct RecordedAtOrderTests {
+    @Test func aGivenTimeAfterALedgerTimedEventMayNotGoBack() async throws {
+        let folder = TemporaryFolder()
+        let store = try LMDBEventStore.open(at: folder.path)
+        defer { store.close() }
+        var imported = sampleEvent()
+        imported.recordedAt = Date(timeIntervalSince1970: 1_000)  // long before now
+        let error = await #expect(throws: LedgerError.self) {
+            try await store.append([sampleEvent(), imported], to: "C1")  // the first gets "now"
+        }
+        #expect(error?.code == .invalidEvent)
+        #expect(try store.totals().eventCount == 0)
+    }
+
+    @Test func reAppendingStoredEventsWithOldTimesIsStillIdempotent() async throws {
+        let folder = TemporaryFolder()
+        let store = try LMDBEventStore.open(at: folder.path)
+        defer { store.close() }
+        var old = sampleEvent()
+        old.recordedAt = Date(timeIntervalSince1970: 1_000)
+        let original = try await store.append([old], to: "C1")
+        try await store.append([sampleEvent()], to: "C2")  // newer head
+        let retry = try await store.append([old], to: "C1")
+        #expect(retry.wasAlreadyStored)
+        #expect(retry.positions == original.positions)
+    }
+}
