@@ -32,14 +32,24 @@ func perfControl(_ command: String) {
     }
 }
 
+/// CPU time of all the process's threads, in seconds: steadier than wall time on a
+/// shared disk, and it counts the writer thread too.
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
 func measure(events: Int, _ body: () async throws -> Void) async throws {
     perfControl("enable")
     let start = ContinuousClock.now
+    let startCPU = processCPUSeconds()
     try await body()
+    let cpu = processCPUSeconds() - startCPU
     let elapsed = ContinuousClock.now - start
     perfControl("disable")
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    print("\(workload): \(events) events in \(elapsed) = \(Int(Double(events) / seconds)) events/s")
+    print("\(workload): \(events) events in \(elapsed) = \(Int(Double(events) / seconds)) events/s, CPU \(Int(cpu * 1e9 / Double(events))) ns/event")
 }
 
 let folder = Workload.temporaryFolder("profile-\(workload)")
@@ -70,13 +80,16 @@ case "append-raw":
 case "raw-txn":
     // The raw loop with `size` random customers per durable transaction: what the schema
     // allows a group commit of that size (LedgerProfile raw-txn rounds size).
+    // A fourth argument `no-stream-info` leaves out the streamInfo puts: what a schema that
+    // derives a stream's version from the `streams` index would cost.
     let size = arguments.count > 3 ? Int(arguments[3]) ?? 64 : 64
+    let streamInfo = !(arguments.count > 4 && arguments[4] == "no-stream-info")
     let appender = RawAppender(folder: folder)
     appender.prefill()
     var generator = SplitMix64(seed: 2)
     let batches = (0..<rounds).map { _ in
         let order = Workload.customers(count: size, using: &generator).map { Int32($0) }
-        return (order, Set(order).sorted())
+        return (order, streamInfo ? Set(order).sorted() : [])
     }
     try await measure(events: rounds * size) {
         for (order, touched) in batches { appender.append(order: order, touched: touched) }
