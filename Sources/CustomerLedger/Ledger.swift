@@ -1,5 +1,5 @@
 @_exported public import LedgerCore
-public import LedgerLMDB
+@_exported public import LedgerLMDB
 
 /// A customer ledger in a local folder: the entry point a service opens.
 ///

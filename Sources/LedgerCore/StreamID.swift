@@ -1,3 +1,5 @@
+import Foundation
+
 /// The name of one stream of events, such as a customer's id.
 ///
 /// A stream id is 1–128 bytes of UTF-8 without control characters, so it can be
@@ -27,7 +29,14 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible 
     public var description: String { rawValue }
 
     public static func < (lhs: StreamID, rhs: StreamID) -> Bool {
-        lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8)
+        var left = lhs.rawValue, right = rhs.rawValue
+        return left.withUTF8 { left in
+            right.withUTF8 { right in
+                let common = Swift.min(left.count, right.count)
+                let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
+                return order < 0 || (order == 0 && left.count < right.count)
+            }
+        }
     }
 
     static func problem(with value: String) -> String? {
@@ -36,10 +45,25 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible 
         if length > maximumLength {
             return "is \(length) bytes long: ids are at most \(maximumLength) bytes of UTF-8"
         }
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if hasControlCharacter(value) {
             return "contains a control character: ids must be printable"
         }
         return nil
+    }
+}
+
+/// Whether `text` holds a control character (Unicode category Cc), checked byte by byte
+/// for ASCII text and by scalar otherwise.
+package func hasControlCharacter(_ text: String, orSpace: Bool = false) -> Bool {
+    var text = text
+    let ascii = text.withUTF8 { bytes in
+        bytes.allSatisfy { $0 < 0x80 }
+    }
+    if ascii {
+        return text.utf8.contains { $0 < 0x20 || $0 == 0x7F || (orSpace && $0 == 0x20) }
+    }
+    return text.unicodeScalars.contains { scalar in
+        scalar.properties.generalCategory == .control || (orSpace && scalar == " ")
     }
 }
 

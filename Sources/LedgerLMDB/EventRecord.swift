@@ -132,7 +132,7 @@ enum EventRecord {
         let streamStart = headerSize
         let metadataStart = streamStart + streamLength
         let payloadStart = metadataStart + metadataLength
-        guard let streamText = String(validating: bytes[streamStart..<metadataStart], as: UTF8.self) else {
+        guard let streamText = text(UnsafeRawBufferPointer(rebasing: bytes[streamStart..<metadataStart])) else {
             throw corrupted(position, "has a stream id that is not UTF-8")
         }
         let metadata: EventMetadata
@@ -158,6 +158,18 @@ enum EventRecord {
             contentType: ContentType(rawValue: bytes[Offset.contentType]),
             payload: Data(UnsafeRawBufferPointer(rebasing: bytes[payloadStart...]))
         )
+    }
+
+    /// UTF-8 bytes as a string, or `nil` when they are not UTF-8. ASCII, the common case,
+    /// takes a fast path that needs no validation.
+    @inline(__always)
+    static func text(_ bytes: UnsafeRawBufferPointer) -> String? {
+        var isASCII = true
+        for byte in bytes where byte >= 0x80 {
+            isASCII = false
+            break
+        }
+        return isASCII ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
     }
 
     static func corrupted(_ position: LogPosition, _ problem: String) -> LedgerError {
@@ -197,7 +209,7 @@ enum EventRecord {
             offset += 2
             guard offset + length <= bytes.count else { return nil }
             defer { offset += length }
-            return String(validating: bytes[offset..<(offset + length)], as: UTF8.self)
+            return text(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]))
         }
         guard bytes.count >= 1 else { return nil }
         let presence = bytes[0]

@@ -34,11 +34,15 @@ final class GroupCommitWriter: @unchecked Sendable {
     private var isPaused = false
     private var groupsCommitted = 0
     private let maximumGroupSize: Int
+    private let gatherWindow: TimeInterval
+    private var lastGroupRequests = 1
     private let process: ([AppendRequest]) -> Void
 
     /// Starts the thread; `process` runs on it with each group, in order.
-    init(maximumGroupSize: Int, name: String, process: @escaping @Sendable ([AppendRequest]) -> Void) {
+    init(maximumGroupSize: Int, gatherWindow: Duration, name: String, process: @escaping @Sendable ([AppendRequest]) -> Void) {
         self.maximumGroupSize = max(1, maximumGroupSize)
+        let (seconds, attoseconds) = gatherWindow.components
+        self.gatherWindow = Double(seconds) + Double(attoseconds) / 1e18
         self.process = process
         let thread = Thread { [self] in run() }
         thread.name = name
@@ -118,6 +122,12 @@ final class GroupCommitWriter: @unchecked Sendable {
             if isStopping && queue.isEmpty { return nil }
             condition.wait()
         }
+        // The callers answered by the last group are likely about to append again: give
+        // them a moment to join, up to as many requests as that group had.
+        if gatherWindow > 0, queue.count < lastGroupRequests, !isStopping {
+            let deadline = Date(timeIntervalSinceNow: gatherWindow)
+            while queue.count < lastGroupRequests, !isStopping, condition.wait(until: deadline) {}
+        }
         var taken = 0
         var events = 0
         while taken < queue.count, taken == 0 || events + queue[taken].eventCount <= maximumGroupSize {
@@ -126,6 +136,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
         let group = Array(queue[..<taken])
         queue.removeFirst(taken)
+        lastGroupRequests = taken
         return group
     }
 }

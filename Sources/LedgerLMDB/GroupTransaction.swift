@@ -17,7 +17,8 @@ struct GroupTransaction {
     private var nextStreamNumber: UInt64
     private var nextTypeNumber: UInt32
     private var streamStates: [StreamID: StreamState] = [:]
-    private var dirtyStreams: Set<StreamID> = []
+    /// Streams created in this transaction, whose numbers `finish()` stores.
+    private var createdStreams: [StreamID] = []
     /// Types created in this transaction, cached in `TypeTable` only after commit.
     private(set) var createdTypes: [String: UInt32] = [:]
     private let now: Int64
@@ -188,8 +189,11 @@ struct GroupTransaction {
 
     private mutating func write(_ append: PreparedAppend) throws -> AppendResult {
         let existing = try streamState(append.stream)
-        var state = existing ?? StreamState(number: nextStreamNumber, version: .none, count: 0, firstPosition: head.position.next, lastPosition: .start)
-        if existing == nil { nextStreamNumber += 1 }
+        var state = existing ?? StreamState(number: nextStreamNumber, version: .none, firstPosition: head.position.next, lastPosition: .start)
+        if existing == nil {
+            nextStreamNumber += 1
+            createdStreams.append(append.stream)
+        }
         let firstPosition = head.position.next
         let firstVersion = StreamVersion(state.version.rawValue + 1)
         for index in append.records.indices {
@@ -213,11 +217,9 @@ struct GroupTransaction {
             }
             head = HeadState(position: position, recordedAt: recordedAt)
             state.version = version
-            state.count += 1
             state.lastPosition = position
         }
         streamStates[append.stream] = state
-        dirtyStreams.insert(append.stream)
         return AppendResult(
             stream: append.stream,
             positions: firstPosition...head.position,
@@ -230,10 +232,7 @@ struct GroupTransaction {
 
     private mutating func streamState(_ stream: StreamID) throws -> StreamState? {
         if let cached = streamStates[stream] { return cached }
-        var name = stream.rawValue
-        let stored = try name.withUTF8 { key throws in
-            try transaction.get(schema.streamInfo, UnsafeRawBufferPointer(key)).map { bytes throws in try StreamState(bytes) }
-        }
+        let stored = try StreamState.load(stream, in: transaction, schema: schema)
         if let stored { streamStates[stream] = stored }
         return stored
     }
@@ -271,14 +270,13 @@ struct GroupTransaction {
 
     // MARK: Finish
 
-    /// Writes the changed stream entries and the head; call once, after the last request.
+    /// Writes the new streams' numbers and the head; call once, after the last request.
     func finish() throws {
-        for stream in dirtyStreams.sorted() {  // key order keeps the B-tree writes local
-            let bytes = streamStates[stream]!.bytes
+        for stream in createdStreams {
             var name = stream.rawValue
-            try name.withUTF8 { key throws in
-                try bytes.withUnsafeBytes { value throws in
-                    try transaction.put(schema.streamInfo, UnsafeRawBufferPointer(key), value)
+            try name.withUTF8 { key in
+                try withUnsafeBytes(of: streamStates[stream]!.number.littleEndian) { value in
+                    try transaction.put(schema.streamInfo, UnsafeRawBufferPointer(key), value, flags: MDB_NOOVERWRITE)
                 }
             }
         }

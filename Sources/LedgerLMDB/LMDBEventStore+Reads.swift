@@ -93,7 +93,9 @@ extension LMDBEventStore {
                     guard let name = String(validating: key, as: UTF8.self) else {
                         throw LedgerError(.corrupted, "A streamInfo key is not UTF-8.")
                     }
-                    result.append(try StreamState(value).info(for: StreamID(validated: name)))
+                    guard value.count == 8 else { throw LedgerError(.corrupted, "The streamInfo entry of stream \(name) is not a stream number.") }
+                    let stream = StreamID(validated: name)
+                    result.append(try StreamState.load(number: value.readLE(UInt64.self, at: 0), of: stream, in: transaction, schema: schema).info(for: stream))
                     entry = try cursor.move(MDB_NEXT)
                 }
                 return result
@@ -137,10 +139,7 @@ extension LMDBEventStore {
     }
 
     private func streamState(_ stream: StreamID, in transaction: LMDBTransaction) throws -> StreamState? {
-        var name = stream.rawValue
-        return try name.withUTF8 { key in
-            try transaction.get(schema.streamInfo, UnsafeRawBufferPointer(key)).map { bytes in try StreamState(bytes) }
-        }
+        try StreamState.load(stream, in: transaction, schema: schema)
     }
 
     private func startEntry(_ cursor: inout LMDBCursor, at position: LogPosition, direction: ReadDirection) throws -> LMDBCursor.Entry? {

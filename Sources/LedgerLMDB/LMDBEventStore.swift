@@ -72,7 +72,8 @@ public final class LMDBEventStore: EventStore {
             environment: environment, schema: schema, types: types, watcher: watcher,
             maximumMapSize: Self.pageAligned(options.maximumMapSize)
         )
-        writer = GroupCommitWriter(maximumGroupSize: options.maximumGroupSize, name: "ledger-writer") { group in
+        writer = GroupCommitWriter(
+            maximumGroupSize: options.maximumGroupSize, gatherWindow: options.groupGatherWindow, name: "ledger-writer") { group in
             engine.commit(group)
         }
     }

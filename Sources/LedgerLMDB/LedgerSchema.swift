@@ -72,49 +72,53 @@ struct HeadState: Equatable, Sendable {
     }
 }
 
-/// A stream's entry in `streamInfo`: number, version, count, first and last position,
-/// five u64 LE.
+/// What the ledger knows of one stream. Only its number is stored (in `streamInfo`, once,
+/// when the stream is created); version, count and positions come from the stream's
+/// first and last `streams` entries, so an append dirties no per-stream page besides
+/// the index entry it must add.
 struct StreamState: Equatable, Sendable {
     var number: UInt64
     var version: StreamVersion
-    var count: UInt64
     var firstPosition: LogPosition
     var lastPosition: LogPosition
 
-    static let encodedSize = 40
-
-    init(number: UInt64, version: StreamVersion, count: UInt64, firstPosition: LogPosition, lastPosition: LogPosition) {
-        self.number = number
-        self.version = version
-        self.count = count
-        self.firstPosition = firstPosition
-        self.lastPosition = lastPosition
-    }
-
-    init(_ bytes: UnsafeRawBufferPointer) throws {
-        guard bytes.count == Self.encodedSize else {
-            throw LedgerError(.corrupted, "A streamInfo entry has \(bytes.count) bytes instead of \(Self.encodedSize).")
-        }
-        number = bytes.readLE(UInt64.self, at: 0)
-        version = StreamVersion(bytes.readLE(UInt64.self, at: 8))
-        count = bytes.readLE(UInt64.self, at: 16)
-        firstPosition = LogPosition(bytes.readLE(UInt64.self, at: 24))
-        lastPosition = LogPosition(bytes.readLE(UInt64.self, at: 32))
-    }
-
-    var bytes: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(Self.encodedSize)
-        out.appendLE(number)
-        out.appendLE(version.rawValue)
-        out.appendLE(count)
-        out.appendLE(firstPosition.rawValue)
-        out.appendLE(lastPosition.rawValue)
-        return out
-    }
+    /// A stream's event count: versions run 1…n without gaps.
+    var count: UInt64 { version.rawValue }
 
     func info(for stream: StreamID) -> StreamInfo {
         StreamInfo(stream: stream, version: version, eventCount: count, firstPosition: firstPosition, lastPosition: lastPosition)
+    }
+
+    /// The stream's state as `transaction` sees it, or `nil` when it has no events.
+    static func load(_ stream: StreamID, in transaction: LMDBTransaction, schema: LedgerSchema) throws -> StreamState? {
+        var name = stream.rawValue
+        let stored = try name.withUTF8 { key in try transaction.get(schema.streamInfo, UnsafeRawBufferPointer(key)) }
+        guard let stored else { return nil }
+        guard stored.count == 8 else {
+            throw LedgerError(.corrupted, "The streamInfo entry of stream \(stream) has \(stored.count) bytes instead of 8.", stream: stream)
+        }
+        return try load(number: stored.readLE(UInt64.self, at: 0), of: stream, in: transaction, schema: schema)
+    }
+
+    /// The state of the stream with `number`, from its first and last index entries.
+    static func load(number: UInt64, of stream: StreamID, in transaction: LMDBTransaction, schema: LedgerSchema) throws -> StreamState {
+        try transaction.withCursor(schema.streams) { cursor in
+            let first = try PairKey(number, 1).withBytes { try cursor.seek($0) }
+            let last = try PairKey(number + 1, 0).withBytes { try cursor.seek($0) } == nil
+                ? try cursor.move(MDB_LAST)
+                : try cursor.move(MDB_PREV)
+            guard let first, let last, first.key.count == 16, last.key.count == 16,
+                  first.key.readBE(UInt64.self, at: 0) == number, last.key.readBE(UInt64.self, at: 0) == number
+            else {
+                throw LedgerError(.corrupted, "Stream \(stream) (number \(number)) has no entries in the streams index.", stream: stream)
+            }
+            return StreamState(
+                number: number,
+                version: StreamVersion(last.key.readBE(UInt64.self, at: 8)),
+                firstPosition: LogPosition(first.value.readLE(UInt64.self, at: 0)),
+                lastPosition: LogPosition(last.value.readLE(UInt64.self, at: 0))
+            )
+        }
     }
 }
 

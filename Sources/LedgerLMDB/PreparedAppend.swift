@@ -17,16 +17,12 @@ struct PreparedAppend: Sendable {
         guard !append.events.isEmpty else {
             throw LedgerError(.invalidEvent, "The append to stream \(stream) has no events: give at least one.", stream: stream)
         }
-        var seen = Set<EventID>()
         for (index, event) in append.events.enumerated() {
             if let problem = Self.typeNameProblem(event.type) {
                 throw LedgerError(.invalidEvent, "Event \(index) for stream \(stream) has type \(event.type.debugDescription), which \(problem).", stream: stream)
             }
             if let problem = EventRecord.sizeProblem(event, maximumEventSize: maximumEventSize) {
                 throw LedgerError(.eventTooLarge, "Event \(index) for stream \(stream) \(problem). Nothing was written.", stream: stream)
-            }
-            guard seen.insert(event.id).inserted else {
-                throw LedgerError(.duplicateEventID, "Event id \(event.id) appears twice in one append to stream \(stream). Nothing was written.", stream: stream)
             }
         }
         self.stream = stream
@@ -62,7 +58,7 @@ struct PreparedAppend: Sendable {
         let length = name.utf8.count
         if length == 0 { return "is empty" }
         if length > maximumTypeNameLength { return "is longer than \(maximumTypeNameLength) bytes" }
-        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }) {
+        if hasControlCharacter(name, orSpace: true) {
             return "contains a space or a control character"
         }
         return nil
