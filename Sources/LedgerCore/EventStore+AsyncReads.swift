@@ -7,7 +7,7 @@ extension EventStore {
         filter: EventTypeFilter = .all,
         batchSize: Int = 512
     ) -> LogEvents {
-        LogEvents(store: self, start: position, direction: direction, filter: filter, batchSize: batchSize)
+        LogEvents(store: self, start: position, direction: direction, filter: filter, batchSize: Swift.max(1, batchSize))
     }
 
     /// One stream's events as an `AsyncSequence`, read in batches like ``events(from:direction:filter:batchSize:)``.
@@ -17,12 +17,12 @@ extension EventStore {
         direction: ReadDirection = .forward,
         batchSize: Int = 512
     ) -> StreamEvents {
-        StreamEvents(store: self, stream: stream, start: version, direction: direction, batchSize: batchSize)
+        StreamEvents(store: self, stream: stream, start: version, direction: direction, batchSize: Swift.max(1, batchSize))
     }
 }
 
 /// The log's events, read in batches. Made by ``EventStore/events(from:direction:filter:batchSize:)``.
-public struct LogEvents: AsyncSequence, Sendable {
+public struct LogEvents: AsyncSequence, Sendable, BatchSource {
     public typealias Element = RecordedEvent
     let store: any EventStore
     let start: LogPosition
@@ -31,40 +31,25 @@ public struct LogEvents: AsyncSequence, Sendable {
     let batchSize: Int
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(sequence: self, cursor: start)
+        Iterator(batches: BatchReader(source: self, start: start.rawValue))
+    }
+
+    func readBatch(from start: UInt64, into batch: inout [RecordedEvent]) throws -> UInt64? {
+        try store.readLog(from: LogPosition(start), direction: direction, filter: filter, limit: batchSize) { batch.append($0) }
+        return batch.last?.position.rawValue
     }
 
     public struct Iterator: AsyncIteratorProtocol {
-        let sequence: LogEvents
-        var cursor: LogPosition?
-        var buffer = BatchBuffer()
+        var batches: BatchReader<LogEvents>
 
         public mutating func next() async throws -> RecordedEvent? {
-            if let event = buffer.next() { return event }
-            guard let from = cursor else { return nil }
-            try Task.checkCancellation()
-            var batch: [RecordedEvent] = []
-            batch.reserveCapacity(sequence.batchSize)
-            try sequence.store.readLog(
-                from: from, direction: sequence.direction, filter: sequence.filter, limit: sequence.batchSize
-            ) { batch.append($0) }
-            cursor = nextCursor(after: batch.last?.position, batchCount: batch.count)
-            buffer.refill(batch)
-            return buffer.next()
-        }
-
-        private func nextCursor(after last: LogPosition?, batchCount: Int) -> LogPosition? {
-            guard let last, batchCount == sequence.batchSize else { return nil }
-            switch sequence.direction {
-            case .forward: return last.next
-            case .backward: return last.rawValue > 1 ? LogPosition(last.rawValue - 1) : nil
-            }
+            try batches.next()
         }
     }
 }
 
 /// One stream's events, read in batches. Made by ``EventStore/events(in:from:direction:batchSize:)``.
-public struct StreamEvents: AsyncSequence, Sendable {
+public struct StreamEvents: AsyncSequence, Sendable, BatchSource {
     public typealias Element = RecordedEvent
     let store: any EventStore
     let stream: StreamID
@@ -73,34 +58,60 @@ public struct StreamEvents: AsyncSequence, Sendable {
     let batchSize: Int
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(sequence: self, cursor: start)
+        Iterator(batches: BatchReader(source: self, start: start.rawValue))
+    }
+
+    func readBatch(from start: UInt64, into batch: inout [RecordedEvent]) throws -> UInt64? {
+        try store.readStream(stream, from: StreamVersion(start), direction: direction, limit: batchSize) { batch.append($0) }
+        return batch.last?.version.rawValue
     }
 
     public struct Iterator: AsyncIteratorProtocol {
-        let sequence: StreamEvents
-        var cursor: StreamVersion?
-        var buffer = BatchBuffer()
+        var batches: BatchReader<StreamEvents>
 
         public mutating func next() async throws -> RecordedEvent? {
-            if let event = buffer.next() { return event }
-            guard let from = cursor else { return nil }
-            try Task.checkCancellation()
-            var batch: [RecordedEvent] = []
-            batch.reserveCapacity(sequence.batchSize)
-            try sequence.store.readStream(
-                sequence.stream, from: from, direction: sequence.direction, limit: sequence.batchSize
-            ) { batch.append($0) }
-            if let last = batch.last?.version, batch.count == sequence.batchSize {
-                switch sequence.direction {
-                case .forward: cursor = StreamVersion(last.rawValue + 1)
-                case .backward: cursor = last.rawValue > 1 ? StreamVersion(last.rawValue - 1) : nil
-                }
-            } else {
-                cursor = nil
-            }
-            buffer.refill(batch)
-            return buffer.next()
+            try batches.next()
         }
+    }
+}
+
+/// Something read one batch per storage transaction, counted by position or version.
+protocol BatchSource: Sendable {
+    var direction: ReadDirection { get }
+    var batchSize: Int { get }
+    /// Appends one batch starting at `start` and returns the last event's count.
+    func readBatch(from start: UInt64, into batch: inout [RecordedEvent]) throws -> UInt64?
+}
+
+/// Hands out a ``BatchSource``'s events one at a time, reading the next batch when the
+/// last is used up; the log and stream sequences differ only in their source.
+struct BatchReader<Source: BatchSource>: Sendable {
+    private let source: Source
+    private var cursor: UInt64?
+    private var buffer = BatchBuffer()
+
+    init(source: Source, start: UInt64) {
+        self.source = source
+        self.cursor = start
+    }
+
+    mutating func next() throws -> RecordedEvent? {
+        if let event = buffer.next() { return event }
+        guard let from = cursor else { return nil }
+        try Task.checkCancellation()
+        var batch: [RecordedEvent] = []
+        batch.reserveCapacity(source.batchSize)
+        let last = try source.readBatch(from: from, into: &batch)
+        if let last, batch.count == source.batchSize {
+            switch source.direction {
+            case .forward: cursor = last + 1
+            case .backward: cursor = last > 1 ? last - 1 : nil
+            }
+        } else {
+            cursor = nil
+        }
+        buffer.refill(batch)
+        return buffer.next()
     }
 }
 

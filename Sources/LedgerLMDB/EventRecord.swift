@@ -36,41 +36,40 @@ enum EventRecord {
         static let payloadLength = 56
     }
 
-    /// Encodes everything the caller knows; the writer fills in type number, version and
-    /// recordedAt with `write(_:into:typeNumber:version:recordedAt:)`.
-    static func encode(_ event: ProposedEvent, stream: StreamID) -> [UInt8] {
-        let metadata = encode(event.metadata)
-        let streamBytes = stream.rawValue.utf8
-        var out: [UInt8] = []
-        out.reserveCapacity(headerSize + streamBytes.count + metadata.count + event.payload.count)
-        out.append(layout)
-        out.append(event.contentType.rawValue)
-        out.appendLE(event.schemaVersion)
-        out.appendLE(UInt32(0))
-        out.appendLE(UInt64(0))
-        out.appendLE(event.occurredAt.microsecondsSince1970)
-        out.appendLE(Int64(0))
-        withIDKey(event.id) { out.append(contentsOf: $0) }
-        out.appendLE(UInt16(streamBytes.count))
-        out.appendLE(UInt16(0))
-        out.appendLE(UInt32(metadata.count))
-        out.appendLE(UInt32(event.payload.count))
-        out.append(contentsOf: streamBytes)
+    /// Appends the record of everything the caller knows to `out`; the writer fills in
+    /// type number, version and recordedAt with ``write(_:into:typeNumber:version:recordedAt:)``.
+    static func encode(_ event: ProposedEvent, stream: StreamID, into out: inout [UInt8]) {
+        let metadata = event.metadata.isEmpty ? [] : encode(event.metadata)
+        var streamText = stream.rawValue
+        streamText.withUTF8 { streamBytes in
+            out.append(layout)
+            out.append(event.contentType.rawValue)
+            out.appendLE(event.schemaVersion)
+            out.appendLE(UInt32(0))
+            out.appendLE(UInt64(0))
+            out.appendLE(event.occurredAt.microsecondsSince1970)
+            out.appendLE(Int64(0))
+            withIDKey(event.id) { out.append(contentsOf: $0) }
+            out.appendLE(UInt16(streamBytes.count))
+            out.appendLE(UInt16(0))
+            out.appendLE(UInt32(metadata.count))
+            out.appendLE(UInt32(event.payload.count))
+            out.append(contentsOf: UnsafeRawBufferPointer(streamBytes))
+        }
         out.append(contentsOf: metadata)
-        out.append(contentsOf: event.payload)
-        return out
+        event.payload.withUnsafeBytes { out.append(contentsOf: $0) }
     }
 
     /// Copies an encoded record into `destination` (its reserved place in the map) with
     /// the fields that only the writer knows.
     static func write(
-        _ record: [UInt8],
+        _ record: UnsafeRawBufferPointer,
         into destination: UnsafeMutableRawBufferPointer,
         typeNumber: UInt32,
         version: StreamVersion,
         recordedAt: Int64
     ) {
-        record.withUnsafeBytes { destination.copyMemory(from: $0) }
+        destination.copyMemory(from: record)
         destination.storeBytes(of: typeNumber.littleEndian, toByteOffset: Offset.typeNumber, as: UInt32.self)
         destination.storeBytes(of: version.rawValue.littleEndian, toByteOffset: Offset.version, as: UInt64.self)
         destination.storeBytes(of: recordedAt.littleEndian, toByteOffset: Offset.recordedAt, as: Int64.self)
@@ -79,10 +78,9 @@ enum EventRecord {
     /// Whether two records hold the same event apart from what the writer assigned (type
     /// number, stream version and recordedAt; the caller compares type names): the test
     /// for an idempotent re-append.
-    static func sameContent(_ stored: UnsafeRawBufferPointer, _ proposed: [UInt8]) -> Bool {
+    static func sameContent(_ stored: UnsafeRawBufferPointer, _ proposed: UnsafeRawBufferPointer) -> Bool {
         guard stored.count == proposed.count else { return false }
-        return proposed.withUnsafeBytes { proposed in
-            memcmp(stored.baseAddress!, proposed.baseAddress!, Offset.typeNumber) == 0
+        return memcmp(stored.baseAddress!, proposed.baseAddress!, Offset.typeNumber) == 0
                 && memcmp(
                     stored.baseAddress! + Offset.occurredAt,
                     proposed.baseAddress! + Offset.occurredAt,
@@ -93,7 +91,6 @@ enum EventRecord {
                     proposed.baseAddress! + Offset.id,
                     stored.count - Offset.id
                 ) == 0
-        }
     }
 
     /// The type number of a stored record, read without decoding the rest.
@@ -233,6 +230,10 @@ enum EventRecord {
 
     /// Checks the sizes the layout can hold; returns a problem or `nil`.
     static func sizeProblem(_ event: ProposedEvent, maximumEventSize: Int) -> String? {
+        if event.payload.count > maximumEventSize {
+            return "has a \(event.payload.count)-byte payload, over the limit of \(maximumEventSize) bytes"
+        }
+        if event.metadata.isEmpty { return nil }
         let metadataStrings = [event.metadata.correlationID, event.metadata.causationID, event.metadata.actor]
             .compactMap { $0 } + event.metadata.custom.flatMap { [$0.key, $0.value] }
         if metadataStrings.contains(where: { $0.utf8.count > Int(UInt16.max) }) {

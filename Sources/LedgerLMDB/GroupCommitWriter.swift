@@ -11,7 +11,7 @@ final class AppendRequest: @unchecked Sendable {
 
     init(appends: [PreparedAppend], continuation: CheckedContinuation<Result<[AppendResult], LedgerError>, Never>) {
         self.appends = appends
-        self.eventCount = appends.reduce(0) { $0 + $1.records.count }
+        self.eventCount = appends.reduce(0) { $0 + $1.count }
         self.continuation = continuation
     }
 

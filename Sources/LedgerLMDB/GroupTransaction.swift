@@ -22,6 +22,7 @@ struct GroupTransaction {
     /// Types created in this transaction, cached in `TypeTable` only after commit.
     private(set) var createdTypes: [String: UInt32] = [:]
     private let now: Int64
+    private var lastType: (name: String, number: UInt32)?
 
     init(transaction: LMDBTransaction, schema: LedgerSchema, types: TypeTable) throws {
         self.transaction = transaction
@@ -61,13 +62,15 @@ struct GroupTransaction {
         // version the earlier parts will leave.
         var plans: [Plan] = []
         var plannedVersions: [StreamID: StreamVersion] = [:]
+        plannedVersions.reserveCapacity(request.appends.count)
+        streamStates.reserveCapacity(streamStates.count + request.appends.count)
         for append in request.appends {
             let current = try plannedVersions[append.stream] ?? streamState(append.stream)?.version ?? .none
             switch try plan(append, current: current) {
             case .success(let plan):
                 plans.append(plan)
                 if case .write = plan {
-                    plannedVersions[append.stream] = StreamVersion(current.rawValue + UInt64(append.records.count))
+                    plannedVersions[append.stream] = StreamVersion(current.rawValue + UInt64(append.count))
                 }
             case .failure(let error):
                 return .failure(error)
@@ -130,7 +133,7 @@ struct GroupTransaction {
                 throw LedgerError(.corrupted, "Event id \(id) points to position \(position), which holds no event.")
             }
             let storedType = try typeName(EventRecord.typeNumber(of: record))
-            guard storedType == append.typeNames[index], EventRecord.sameContent(record, append.records[index]) else {
+            guard storedType == append.typeNames[index], append.withRecord(index, { EventRecord.sameContent(record, $0) }) else {
                 return .failure(LedgerError(
                     .duplicateEventID,
                     "Event id \(id) is already stored at position \(position) with different content. Give the new event its own id. Nothing was written.",
@@ -165,7 +168,11 @@ struct GroupTransaction {
     private func recordedAtProblem(_ request: AppendRequest) -> LedgerError? {
         var latest = head.recordedAt
         for append in request.appends {
-            for given in append.recordedAt {
+            guard let givenTimes = append.recordedAt else {
+                latest = Swift.max(latest, now)
+                continue
+            }
+            for given in givenTimes {
                 guard let given else {
                     latest = Swift.max(latest, now)
                     continue
@@ -196,15 +203,16 @@ struct GroupTransaction {
         }
         let firstPosition = head.position.next
         let firstVersion = StreamVersion(state.version.rawValue + 1)
-        for index in append.records.indices {
+        for index in 0..<append.count {
             let position = head.position.next
             let version = StreamVersion(state.version.rawValue + 1)
-            let recordedAt = append.recordedAt[index] ?? max(now, head.recordedAt)
-            let record = append.records[index]
+            let recordedAt = append.recordedAt?[index] ?? Swift.max(now, head.recordedAt)
             let typeNumber = try typeNumber(append.typeNames[index])
             try withPositionKey(position.rawValue) { key in
-                try transaction.putReserved(schema.log, key, size: record.count, flags: MDB_APPEND) { destination in
-                    EventRecord.write(record, into: destination, typeNumber: typeNumber, version: version, recordedAt: recordedAt)
+                try append.withRecord(index) { record in
+                    try transaction.putReserved(schema.log, key, size: record.count, flags: MDB_APPEND) { destination in
+                        EventRecord.write(record, into: destination, typeNumber: typeNumber, version: version, recordedAt: recordedAt)
+                    }
                 }
             }
             try withUnsafeBytes(of: position.rawValue.littleEndian) { positionValue throws in
@@ -238,6 +246,14 @@ struct GroupTransaction {
     }
 
     private mutating func typeNumber(_ name: String) throws -> UInt32 {
+        // Most appends repeat one type: remember the last answer.
+        if let last = lastType, last.name == name { return last.number }
+        let number = try lookUpTypeNumber(name)
+        lastType = (name, number)
+        return number
+    }
+
+    private mutating func lookUpTypeNumber(_ name: String) throws -> UInt32 {
         if let number = createdTypes[name] ?? types.number(of: name) { return number }
         var key = [UInt8(ascii: "n")] + Array(name.utf8)
         if let stored = try key.withUnsafeBytes({ bytes throws in try transaction.get(schema.types, bytes) }) {

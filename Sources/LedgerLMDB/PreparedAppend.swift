@@ -2,14 +2,21 @@ import Foundation
 import LedgerCore
 
 /// One stream's part of an append, checked and encoded by the calling task before it
-/// reaches the writer, so the writer only looks things up, patches and puts.
-struct PreparedAppend: Sendable {
+/// reaches the writer, so the writer only looks things up, patches and puts. A class,
+/// so that the writer passes it around without copying its arrays.
+final class PreparedAppend: Sendable {
     let stream: StreamID
     let expectedVersion: ExpectedVersion
     let ids: [EventID]
     let typeNames: [String]
-    let recordedAt: [Int64?]
-    var records: [[UInt8]]
+    /// The recordedAt each event gives, or `nil` when none gives one (the usual case).
+    let recordedAt: [Int64?]?
+    /// Every event's record, one after the other.
+    private let recordBytes: [UInt8]
+    /// Where each record ends in ``recordBytes``.
+    private let recordEnds: [Int]
+
+    var count: Int { ids.count }
 
     /// Checks one `StreamAppend` and encodes its events.
     init(_ append: StreamAppend, maximumEventSize: Int) throws(LedgerError) {
@@ -17,6 +24,7 @@ struct PreparedAppend: Sendable {
         guard !append.events.isEmpty else {
             throw LedgerError(.invalidEvent, "The append to stream \(stream) has no events: give at least one.", stream: stream)
         }
+        var totalSize = 0
         for (index, event) in append.events.enumerated() {
             if let problem = Self.typeNameProblem(event.type) {
                 throw LedgerError(.invalidEvent, "Event \(index) for stream \(stream) has type \(event.type.debugDescription), which \(problem).", stream: stream)
@@ -24,13 +32,33 @@ struct PreparedAppend: Sendable {
             if let problem = EventRecord.sizeProblem(event, maximumEventSize: maximumEventSize) {
                 throw LedgerError(.eventTooLarge, "Event \(index) for stream \(stream) \(problem). Nothing was written.", stream: stream)
             }
+            totalSize += EventRecord.headerSize + event.payload.count + 64
         }
         self.stream = stream
         self.expectedVersion = append.expectedVersion
         self.ids = append.events.map(\.id)
         self.typeNames = append.events.map(\.type)
-        self.recordedAt = append.events.map { $0.recordedAt?.microsecondsSince1970 }
-        self.records = append.events.map { EventRecord.encode($0, stream: stream) }
+        self.recordedAt = append.events.contains { $0.recordedAt != nil }
+            ? append.events.map { $0.recordedAt?.microsecondsSince1970 }
+            : nil
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(totalSize)
+        var ends: [Int] = []
+        ends.reserveCapacity(append.events.count)
+        for event in append.events {
+            EventRecord.encode(event, stream: stream, into: &bytes)
+            ends.append(bytes.count)
+        }
+        self.recordBytes = bytes
+        self.recordEnds = ends
+    }
+
+    /// Calls `body` with the encoded record of event `index`.
+    func withRecord<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let start = index == 0 ? 0 : recordEnds[index - 1]
+        return try recordBytes.withUnsafeBytes { bytes in
+            try body(UnsafeRawBufferPointer(rebasing: bytes[start..<recordEnds[index]]))
+        }
     }
 
     /// Checks a whole atomic append: at least one stream, each part valid.

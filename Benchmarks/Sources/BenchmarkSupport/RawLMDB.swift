@@ -108,7 +108,7 @@ public final class RawAppender {
         static let positionValue = 8  // 8
         static let pairKey = 16  // 16
         static let idKey = 32  // 16
-        static let streamState = 48  // 40
+        static let streamState = 48  // 8: a new stream's number
         static let head = 88  // 16
         static let headName = 104  // "head"
     }
@@ -127,6 +127,7 @@ public final class RawAppender {
     /// customer once in key order.
     public func append(order: [Int32], touched: [Int32]) {
         let recordedAt = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        let firstPositionBefore = position  // streams first seen after this were created now
         record.storeBytes(of: recordedAt.littleEndian, toByteOffset: 24, as: Int64.self)
         var txn: OpaquePointer?
         mdbCheck(mdb_txn_begin(environment.env, nil, 0, &txn), "mdb_txn_begin")
@@ -162,18 +163,16 @@ public final class RawAppender {
                 mdbCheck(mdb_put(txn, ids, &key, &value, UInt32(MDB_NOOVERWRITE)), "put ids")
             }
         }
+        // Like the ledger: a stream's number goes into streamInfo once, when it is created;
+        // its version and positions live in the streams index.
         touched.withUnsafeBufferPointer { touched in
-            for customer in touched {
+            for customer in touched where firstPositions[Int(customer)] > firstPositionBefore {
                 let c = Int(customer)
-                let state = scratch + Scratch.streamState
-                state.storeBytes(of: UInt64(c + 1).littleEndian, toByteOffset: 0, as: UInt64.self)
-                state.storeBytes(of: versions[c].littleEndian, toByteOffset: 8, as: UInt64.self)
-                state.storeBytes(of: versions[c].littleEndian, toByteOffset: 16, as: UInt64.self)
-                state.storeBytes(of: firstPositions[c].littleEndian, toByteOffset: 24, as: UInt64.self)
-                state.storeBytes(of: lastPositions[c].littleEndian, toByteOffset: 32, as: UInt64.self)
+                let number = scratch + Scratch.streamState
+                number.storeBytes(of: UInt64(c + 1).littleEndian, toByteOffset: 0, as: UInt64.self)
                 var key = MDB_val(mv_size: Workload.customerIDLength, mv_data: customerKeys + c * Workload.customerIDLength)
-                var value = MDB_val(mv_size: 40, mv_data: state)
-                mdbCheck(mdb_put(txn, streamInfo, &key, &value, 0), "put streamInfo")
+                var value = MDB_val(mv_size: 8, mv_data: number)
+                mdbCheck(mdb_put(txn, streamInfo, &key, &value, UInt32(MDB_NOOVERWRITE)), "put streamInfo")
             }
         }
         scratch.storeBytes(of: position.littleEndian, toByteOffset: Scratch.head, as: UInt64.self)
