@@ -16,7 +16,8 @@ struct GroupTransaction {
     private(set) var head: HeadState
     private var nextStreamNumber: UInt64
     private var nextTypeNumber: UInt32
-    private var streamStates: [StreamID: StreamState] = [:]
+    /// Stream states and the largest id, shared with later transactions (see ``WriterCache``).
+    private let cache: WriterCache
     /// Streams created in this transaction, whose numbers `finish()` stores.
     private var createdStreams: [StreamID] = []
     /// Types created in this transaction, cached in `TypeTable` only after commit.
@@ -24,11 +25,13 @@ struct GroupTransaction {
     private let now: Int64
     private var lastType: (name: String, number: UInt32)?
 
-    init(transaction: LMDBTransaction, schema: LedgerSchema, types: TypeTable) throws {
+    init(transaction: LMDBTransaction, schema: LedgerSchema, types: TypeTable, cache: WriterCache) throws {
         self.transaction = transaction
         self.schema = schema
         self.types = types
+        self.cache = cache
         head = try Self.readHead(transaction, schema)
+        try cache.prepare(for: head.position, transaction: transaction, schema: schema)
         nextStreamNumber = try Self.readMeta(transaction, schema, MetaKey.nextStreamNumber).map { $0.readLE(UInt64.self, at: 0) } ?? 1
         nextTypeNumber = try Self.readMeta(transaction, schema, MetaKey.nextTypeNumber).map { $0.readLE(UInt32.self, at: 0) } ?? 1
         now = Date().microsecondsSince1970
@@ -63,7 +66,6 @@ struct GroupTransaction {
         var plans: [Plan] = []
         var plannedVersions: [StreamID: StreamVersion] = [:]
         plannedVersions.reserveCapacity(request.appends.count)
-        streamStates.reserveCapacity(streamStates.count + request.appends.count)
         for append in request.appends {
             let current = try plannedVersions[append.stream] ?? streamState(append.stream)?.version ?? .none
             switch try plan(append, current: current) {
@@ -124,6 +126,7 @@ struct GroupTransaction {
     private func storedCopy(of append: PreparedAppend) throws -> Result<AppendResult?, LedgerError> {
         var found: [(position: LogPosition, version: StreamVersion)] = []
         for (index, id) in append.ids.enumerated() {
+            if cache.isAboveLargest(id) { continue }  // a new UUIDv7: cannot be stored yet
             guard let positionBytes = try withIDKey(id, { key throws in try transaction.get(schema.ids, key) }) else {
                 continue
             }
@@ -222,12 +225,13 @@ struct GroupTransaction {
                 try withIDKey(append.ids[index]) { key throws in
                     try transaction.put(schema.ids, key, positionValue, flags: MDB_NOOVERWRITE)
                 }
+                cache.stored(append.ids[index])
             }
             head = HeadState(position: position, recordedAt: recordedAt)
             state.version = version
             state.lastPosition = position
         }
-        streamStates[append.stream] = state
+        cache.streams[append.stream] = state
         return AppendResult(
             stream: append.stream,
             positions: firstPosition...head.position,
@@ -239,9 +243,9 @@ struct GroupTransaction {
     // MARK: Lookups
 
     private mutating func streamState(_ stream: StreamID) throws -> StreamState? {
-        if let cached = streamStates[stream] { return cached }
+        if let cached = cache.streams[stream] { return cached }
         let stored = try StreamState.load(stream, in: transaction, schema: schema)
-        if let stored { streamStates[stream] = stored }
+        if let stored { cache.streams[stream] = stored }
         return stored
     }
 
@@ -291,7 +295,7 @@ struct GroupTransaction {
         for stream in createdStreams {
             var name = stream.rawValue
             try name.withUTF8 { key in
-                try withUnsafeBytes(of: streamStates[stream]!.number.littleEndian) { value in
+                try withUnsafeBytes(of: cache.streams[stream]!.number.littleEndian) { value in
                     try transaction.put(schema.streamInfo, UnsafeRawBufferPointer(key), value, flags: MDB_NOOVERWRITE)
                 }
             }

@@ -8,6 +8,8 @@ struct WriterEngine: Sendable {
     let types: TypeTable
     let watcher: HeadWatcher
     let maximumMapSize: Int
+    /// Stream states kept between transactions: enough for a busy service's active customers.
+    let cache = WriterCache(capacity: 250_000)
 
     /// Commits one group in one transaction and answers every request in it. A full map
     /// is grown and the whole group retried, so callers never see it below the maximum.
@@ -15,23 +17,26 @@ struct WriterEngine: Sendable {
         while true {
             do {
                 let (outcomes, head, createdTypes) = try environment.write { transaction in
-                    var work = try GroupTransaction(transaction: transaction, schema: schema, types: types)
+                    var work = try GroupTransaction(transaction: transaction, schema: schema, types: types, cache: cache)
                     var outcomes: [Result<[AppendResult], LedgerError>] = []
                     outcomes.reserveCapacity(group.count)
                     for request in group { outcomes.append(try work.apply(request)) }
                     try work.finish()
                     return (outcomes, work.head.position, work.createdTypes)
                 }
+                cache.committed(at: head)
                 types.add(createdTypes)
                 for (request, outcome) in zip(group, outcomes) { request.finish(outcome) }
                 watcher.publish(head)
                 return
             } catch let error as LedgerError where error.code == .ledgerFull {
+                cache.reset()
                 if let failure = grow() {
                     for request in group { request.finish(.failure(failure)) }
                     return
                 }
             } catch {
+                cache.reset()
                 let failure = error as? LedgerError
                     ?? LedgerError(.storageFailure, "Appending failed: \(error). Nothing of this group was written.")
                 for request in group { request.finish(.failure(failure)) }
