@@ -26,9 +26,16 @@ public struct EventID: Hashable, Comparable, Sendable, Codable, CustomStringConv
 
     public var description: String { uuid.uuidString.lowercased() }
 
+    /// Byte order, which for UUIDv7 is time order.
     public static func < (lhs: EventID, rhs: EventID) -> Bool {
-        withUnsafeBytes(of: lhs.uuid.uuid) { left in
-            withUnsafeBytes(of: rhs.uuid.uuid) { right in left.lexicographicallyPrecedes(right) }
+        lhs.orderKey < rhs.orderKey
+    }
+
+    /// The 16 bytes as two big-endian halves, which compare like the bytes.
+    private var orderKey: (UInt64, UInt64) {
+        withUnsafeBytes(of: uuid.uuid) { bytes in
+            (UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
+             UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
         }
     }
 

@@ -6,12 +6,14 @@ final class AppendRequest: @unchecked Sendable {
     // Safe: `appends` is immutable and `continuation` is resumed exactly once, by the
     // writer thread, after the request has left the queue.
     let appends: [PreparedAppend]
+    let streamsRepeat: Bool
     let eventCount: Int
     private let continuation: CheckedContinuation<Result<[AppendResult], LedgerError>, Never>
 
-    init(appends: [PreparedAppend], continuation: CheckedContinuation<Result<[AppendResult], LedgerError>, Never>) {
-        self.appends = appends
-        self.eventCount = appends.reduce(0) { $0 + $1.count }
+    init(_ prepared: PreparedRequest, continuation: CheckedContinuation<Result<[AppendResult], LedgerError>, Never>) {
+        self.appends = prepared.appends
+        self.streamsRepeat = prepared.streamsRepeat
+        self.eventCount = prepared.appends.reduce(0) { $0 + $1.count }
         self.continuation = continuation
     }
 

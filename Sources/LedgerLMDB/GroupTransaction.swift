@@ -64,14 +64,15 @@ struct GroupTransaction {
         // import keeps the log's order that way): later parts are checked against the
         // version the earlier parts will leave.
         var plans: [Plan] = []
+        plans.reserveCapacity(request.appends.count)
         var plannedVersions: [StreamID: StreamVersion] = [:]
-        plannedVersions.reserveCapacity(request.appends.count)
         for append in request.appends {
-            let current = try plannedVersions[append.stream] ?? streamState(append.stream)?.version ?? .none
+            let planned = request.streamsRepeat ? plannedVersions[append.stream] : nil
+            let current = try planned ?? streamState(append.stream)?.version ?? .none
             switch try plan(append, current: current) {
             case .success(let plan):
                 plans.append(plan)
-                if case .write = plan {
+                if request.streamsRepeat, case .write = plan {
                     plannedVersions[append.stream] = StreamVersion(current.rawValue + UInt64(append.count))
                 }
             case .failure(let error):

@@ -114,7 +114,7 @@ public final class LMDBEventStore: EventStore {
         guard !isClosed.load(ordering: .acquiring) else { throw closedError }
         let prepared = try PreparedAppend.prepare(appends, maximumEventSize: options.maximumEventSize)
         let result = await withCheckedContinuation { continuation in
-            writer.submit(AppendRequest(appends: prepared, continuation: continuation), closedError: closedError)
+            writer.submit(AppendRequest(prepared, continuation: continuation), closedError: closedError)
         }
         return try result.get()
     }

@@ -4,6 +4,14 @@ import LedgerCore
 /// One stream's part of an append, checked and encoded by the calling task before it
 /// reaches the writer, so the writer only looks things up, patches and puts. A class,
 /// so that the writer passes it around without copying its arrays.
+/// A whole atomic append, checked and encoded.
+struct PreparedRequest: Sendable {
+    let appends: [PreparedAppend]
+    /// Whether some stream has more than one part, so the writer must track the versions
+    /// the earlier parts will leave.
+    let streamsRepeat: Bool
+}
+
 final class PreparedAppend: Sendable {
     let stream: StreamID
     let expectedVersion: ExpectedVersion
@@ -25,14 +33,15 @@ final class PreparedAppend: Sendable {
             throw LedgerError(.invalidEvent, "The append to stream \(stream) has no events: give at least one.", stream: stream)
         }
         var totalSize = 0
-        for (index, event) in append.events.enumerated() {
-            if let problem = Self.typeNameProblem(event.type) {
-                throw LedgerError(.invalidEvent, "Event \(index) for stream \(stream) has type \(event.type.debugDescription), which \(problem).", stream: stream)
+        let events = append.events
+        for index in events.indices {
+            if let problem = Self.typeNameProblem(events[index].type) {
+                throw LedgerError(.invalidEvent, "Event \(index) for stream \(stream) has type \(events[index].type.debugDescription), which \(problem).", stream: stream)
             }
-            if let problem = EventRecord.sizeProblem(event, maximumEventSize: maximumEventSize) {
+            if let problem = EventRecord.sizeProblem(events[index], maximumEventSize: maximumEventSize) {
                 throw LedgerError(.eventTooLarge, "Event \(index) for stream \(stream) \(problem). Nothing was written.", stream: stream)
             }
-            totalSize += EventRecord.headerSize + event.payload.count + 64
+            totalSize += EventRecord.headerSize + events[index].payload.count + 64
         }
         self.stream = stream
         self.expectedVersion = append.expectedVersion
@@ -62,21 +71,47 @@ final class PreparedAppend: Sendable {
     }
 
     /// Checks a whole atomic append: at least one stream, each part valid.
-    static func prepare(_ appends: [StreamAppend], maximumEventSize: Int) throws(LedgerError) -> [PreparedAppend] {
+    static func prepare(_ appends: [StreamAppend], maximumEventSize: Int) throws(LedgerError) -> PreparedRequest {
         guard !appends.isEmpty else {
             throw LedgerError(.invalidEvent, "The append names no stream: give at least one.")
         }
         var prepared: [PreparedAppend] = []
         prepared.reserveCapacity(appends.count)
-        var ids = Set<EventID>()
         for append in appends {
-            let part = try PreparedAppend(append, maximumEventSize: maximumEventSize)
-            for id in part.ids where !ids.insert(id).inserted {
-                throw LedgerError(.duplicateEventID, "Event id \(id) appears twice in one append. Nothing was written.", stream: append.stream)
-            }
-            prepared.append(part)
+            prepared.append(try PreparedAppend(append, maximumEventSize: maximumEventSize))
         }
-        return prepared
+        if let duplicate = duplicateID(in: prepared) {
+            throw LedgerError(.duplicateEventID, "Event id \(duplicate) appears twice in one append. Nothing was written.")
+        }
+        var streamsRepeat = false
+        if prepared.count > 1 {
+            var streams = Set<StreamID>(minimumCapacity: prepared.count)
+            streamsRepeat = prepared.contains { !streams.insert($0.stream).inserted }
+        }
+        return PreparedRequest(appends: prepared, streamsRepeat: streamsRepeat)
+    }
+
+    /// An id that appears twice, or `nil`. New ids increase, so a strictly increasing run
+    /// needs no set.
+    private static func duplicateID(in prepared: [PreparedAppend]) -> EventID? {
+        var previous: EventID?
+        var increasing = true
+        for part in prepared {
+            for id in part.ids {
+                if let previous, !(previous < id) {
+                    increasing = false
+                    break
+                }
+                previous = id
+            }
+            if !increasing { break }
+        }
+        if increasing { return nil }
+        var seen = Set<EventID>()
+        for part in prepared {
+            for id in part.ids where !seen.insert(id).inserted { return id }
+        }
+        return nil
     }
 
     /// The longest event type name, in UTF-8 bytes.
