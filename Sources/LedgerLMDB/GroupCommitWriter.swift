@@ -37,7 +37,10 @@ final class GroupCommitWriter: @unchecked Sendable {
     private var groupsCommitted = 0
     private let maximumGroupSize: Int
     private let gatherWindow: TimeInterval
-    private var lastGroupRequests = 1
+    /// The request counts of the last few groups: the writer waits for as many as the
+    /// largest of them, so a group that missed a few callers does not lower the bar.
+    private var recentGroupSizes = [Int](repeating: 1, count: 8)
+    private var recentGroupIndex = 0
     private let process: ([AppendRequest]) -> Void
 
     /// Starts the thread; `process` runs on it with each group, in order.
@@ -124,11 +127,12 @@ final class GroupCommitWriter: @unchecked Sendable {
             if isStopping && queue.isEmpty { return nil }
             condition.wait()
         }
-        // The callers answered by the last group are likely about to append again: give
-        // them a moment to join, up to as many requests as that group had.
-        if gatherWindow > 0, queue.count < lastGroupRequests, !isStopping {
+        // The callers answered by the last groups are likely about to append again: give
+        // them a moment to join, up to as many requests as the largest recent group had.
+        let target = recentGroupSizes.max() ?? 1
+        if gatherWindow > 0, queue.count < target, !isStopping {
             let deadline = Date(timeIntervalSinceNow: gatherWindow)
-            while queue.count < lastGroupRequests, !isStopping, condition.wait(until: deadline) {}
+            while queue.count < target, !isStopping, condition.wait(until: deadline) {}
         }
         var taken = 0
         var events = 0
@@ -138,7 +142,8 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
         let group = Array(queue[..<taken])
         queue.removeFirst(taken)
-        lastGroupRequests = taken
+        recentGroupSizes[recentGroupIndex] = taken
+        recentGroupIndex = (recentGroupIndex + 1) % recentGroupSizes.count
         return group
     }
 }

@@ -25,9 +25,9 @@ extension LMDBEventStore {
         /// How many events the writer puts into one transaction at most when it coalesces
         /// concurrent appends (a single larger append still goes in whole).
         public var maximumGroupSize: Int = 8192
-        /// How long the writer may wait for more appends to join a group when the previous
-        /// group was larger than what is queued: a little latency for fewer disk syncs
-        /// under concurrent load. A lone appender never waits. Zero turns it off.
+        /// How long the writer may wait for more appends to join a group when one of the
+        /// last eight groups was larger than what is queued: a little latency for fewer
+        /// disk syncs under concurrent load. A lone appender never waits. Zero turns it off.
         public var groupGatherWindow: Duration = .microseconds(500)
         /// How often a waiting subscription looks for appends made by other processes.
         public var crossProcessPollInterval: Duration = .milliseconds(50)

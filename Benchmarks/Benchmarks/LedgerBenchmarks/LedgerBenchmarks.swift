@@ -153,6 +153,50 @@ let benchmarks: @Sendable () -> Void = {
         teardown: { sequential.tearDown() }
     )
 
+    // The same ratio for raw LMDB doing the ledger's exact puts with no Swift layers: 64
+    // random customers per durable transaction against one. It is the ceiling that the
+    // index layout and this disk allow a 64-event group commit, measured in the same run.
+    let rawCeilingConfiguration = Benchmark.Configuration(
+        metrics: [.throughput, .wallClock],
+        timeUnits: .nanoseconds,
+        warmupIterations: 1,
+        scalingFactor: .kilo,
+        maxDuration: .seconds(6),
+        maxIterations: 20
+    )
+    for perTransaction in [64, 1] {
+        let raw = Fixture<(appender: RawAppender, iterations: [[(order: [Int32], touched: [Int32])]])>()
+        Benchmark(
+            "Raw LMDB, \(perTransaction) event\(perTransaction == 1 ? "" : "s")/durable txn",
+            configuration: perTransaction == 1 ? sequentialConfiguration : rawCeilingConfiguration,
+            closure: { benchmark in
+                let (appender, iterations) = raw.state!
+                // 1,000 events an iteration, as every append benchmark (with 64 per
+                // transaction: 15 of 64 and one of 40).
+                let transactions = iterations[raw.next % iterations.count]
+                raw.next += 1
+                for batch in transactions { appender.append(order: batch.order, touched: batch.touched) }
+            },
+            setup: {
+                let folder = Workload.temporaryFolder("raw-txn")
+                raw.folder = folder
+                let appender = RawAppender(folder: folder)
+                appender.prefill()
+                var generator = SplitMix64(seed: 2)
+                let configuration = perTransaction == 1 ? sequentialConfiguration : rawCeilingConfiguration
+                let iterations = (0..<batchCount(configuration)).map { _ in
+                    let customers = Workload.customers(count: Workload.eventsPerTransaction, using: &generator).map { Int32($0) }
+                    return stride(from: 0, to: customers.count, by: perTransaction).map { start in
+                        let order = Array(customers[start..<min(start + perTransaction, customers.count)])
+                        return (order: order, touched: Set(order).sorted())
+                    }
+                }
+                raw.state = (appender, iterations)
+            },
+            teardown: { raw.tearDown() }
+        )
+    }
+
     // MARK: 3. Full log scan, 1,000,000 events
 
     let scanConfiguration = Benchmark.Configuration(
