@@ -115,7 +115,7 @@ enum EventRecord {
     static func decode(
         _ bytes: UnsafeRawBufferPointer,
         position: LogPosition,
-        typeName: (UInt32) throws -> String
+        type: String
     ) throws -> RecordedEvent {
         guard bytes.count >= headerSize, bytes[0] == layout else {
             throw corrupted(position, "has an unknown layout or is shorter than its header")
@@ -147,13 +147,13 @@ enum EventRecord {
             stream: StreamID(validated: streamText),
             version: StreamVersion(bytes.readLE(UInt64.self, at: Offset.version)),
             id: EventID(UUID(uuid: uuid)),
-            type: try typeName(bytes.readLE(UInt32.self, at: Offset.typeNumber)),
+            type: type,
             schemaVersion: bytes.readLE(UInt16.self, at: Offset.schemaVersion),
             occurredAt: Date(microsecondsSince1970: bytes.readLE(Int64.self, at: Offset.occurredAt)),
             recordedAt: Date(microsecondsSince1970: bytes.readLE(Int64.self, at: Offset.recordedAt)),
             metadata: metadata,
             contentType: ContentType(rawValue: bytes[Offset.contentType]),
-            payload: Data(UnsafeRawBufferPointer(rebasing: bytes[payloadStart...]))
+            payload: Data(bytes: bytes.baseAddress! + payloadStart, count: payloadLength)
         )
     }
 

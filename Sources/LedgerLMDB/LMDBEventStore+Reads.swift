@@ -21,9 +21,8 @@ extension LMDBEventStore {
                 var delivered = 0
                 while let (key, value) = entry {
                     if wanted?.contains(EventRecord.typeNumber(of: value)) ?? true {
-                        let event = try EventRecord.decode(value, position: LogPosition(key.readBE(UInt64.self, at: 0))) { number in
-                            try typeName(number, names: &names, in: transaction)
-                        }
+                        let type = try typeName(EventRecord.typeNumber(of: value), names: &names, in: transaction)
+                        let event = try EventRecord.decode(value, position: LogPosition(key.readBE(UInt64.self, at: 0)), type: type)
                         try body(event)
                         delivered += 1
                         if delivered == limit { return }
@@ -60,9 +59,8 @@ extension LMDBEventStore {
                     guard let record = try withPositionKey(position, { try transaction.get(schema.log, $0) }) else {
                         throw LedgerError(.corrupted, "Stream \(stream) points to position \(position), which holds no event.", stream: stream)
                     }
-                    let event = try EventRecord.decode(record, position: LogPosition(position)) { number in
-                        try typeName(number, names: &names, in: transaction)
-                    }
+                    let type = try typeName(EventRecord.typeNumber(of: record), names: &names, in: transaction)
+                    let event = try EventRecord.decode(record, position: LogPosition(position), type: type)
                     try body(event)
                     delivered += 1
                     if delivered == limit { return }
@@ -154,6 +152,7 @@ extension LMDBEventStore {
         }
     }
 
+    @inline(__always)
     private func typeName(_ number: UInt32, names: inout [String], in transaction: LMDBTransaction) throws -> String {
         let index = Int(number) - 1
         if index >= 0, index < names.count, !names[index].isEmpty { return names[index] }
