@@ -1,0 +1,79 @@
+public import Foundation
+public import LedgerCore
+
+extension Ledger {
+    /// Records one typed event on a customer's stream.
+    ///
+    /// ```swift
+    /// try await ledger.record(
+    ///     PurchaseCompleted(orderId: "O-17", amount: try Money("12.30", .usd)),
+    ///     for: "C20240501001",
+    ///     occurredAt: Date()
+    /// )
+    /// ```
+    /// - Throws: ``LedgerError/Code-swift.struct/invalidEvent`` when the event fails its
+    ///   checks (a score off its scale, an empty order id, …); nothing is written.
+    @discardableResult
+    public func record(
+        _ event: some CustomerEventPayload,
+        for customer: StreamID,
+        occurredAt: Date,
+        id: EventID = EventID(),
+        metadata: EventMetadata = .empty,
+        expecting expectedVersion: ExpectedVersion = .any
+    ) async throws(LedgerError) -> AppendResult {
+        let proposed = try ProposedEvent(event, occurredAt: occurredAt, id: id, metadata: metadata)
+        return try await append([proposed], to: customer, expecting: expectedVersion)
+    }
+
+    /// Merges customers into a survivor: one atomic append of `customers.merged` to the
+    /// survivor's stream and to each merged customer's stream.
+    @discardableResult
+    public func merge(
+        _ merged: [StreamID],
+        into survivor: StreamID,
+        occurredAt: Date,
+        metadata: EventMetadata = .empty
+    ) async throws(LedgerError) -> [AppendResult] {
+        let event = CustomersMerged(survivor: survivor, merged: merged)
+        return try await append(identityEvent(event, streams: [survivor] + merged, occurredAt: occurredAt, metadata: metadata))
+    }
+
+    /// Undoes a merge: one atomic append of `customers.unmerged` to the survivor's stream
+    /// and to each restored customer's stream.
+    @discardableResult
+    public func unmerge(
+        _ restored: [StreamID],
+        from survivor: StreamID,
+        occurredAt: Date,
+        metadata: EventMetadata = .empty
+    ) async throws(LedgerError) -> [AppendResult] {
+        let event = CustomersUnmerged(survivor: survivor, restored: restored)
+        return try await append(identityEvent(event, streams: [survivor] + restored, occurredAt: occurredAt, metadata: metadata))
+    }
+
+    private func identityEvent(
+        _ event: some CustomerEventPayload,
+        streams: [StreamID],
+        occurredAt: Date,
+        metadata: EventMetadata
+    ) throws(LedgerError) -> [StreamAppend] {
+        var appends: [StreamAppend] = []
+        for stream in streams {
+            appends.append(StreamAppend(stream: stream, events: [try ProposedEvent(event, occurredAt: occurredAt, metadata: metadata)]))
+        }
+        return appends
+    }
+
+    /// A customer's own stream as typed events, oldest first (merged customers' streams
+    /// are not included; see ``CustomerHistory``).
+    public func customerEvents(of customer: StreamID) throws(LedgerError) -> [CustomerEventRecord] {
+        var records: [CustomerEventRecord] = []
+        do {
+            try readStream(customer) { recorded in records.append(try CustomerEventRecord(recorded)) }
+        } catch {
+            throw LedgerError.wrapping(error, while: "Reading customer \(customer)")
+        }
+        return records
+    }
+}
