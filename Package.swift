@@ -43,6 +43,11 @@ let package = Package(
         ),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
         .testTarget(
+            name: "CustomerLedgerTests",
+            dependencies: ["CustomerLedger"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "LedgerCommandTests",
             dependencies: ["CustomerLedger", "ledger"],
             swiftSettings: strictSettings

@@ -29,8 +29,8 @@ public final class LMDBEventStore: EventStore {
     private let isClosed = Atomic<Bool>(false)
     private let registryKey: String
 
-    /// Opens the ledger in folder `path`, creating the folder (mode 0700) and its files
-    /// (mode 0600) when missing, and clearing reader slots left by dead processes.
+    /// Opens the ledger in folder `path`, creating the folder (mode 0700, with any missing
+    /// parent folders) and its files (mode 0600) when missing, and clearing reader slots left by dead processes.
     ///
     /// - Throws: `LedgerError` with `LedgerError/Code` for
     ///   a ledger written by a newer version, `LedgerError/Code` for
@@ -145,11 +145,15 @@ public final class LMDBEventStore: EventStore {
             }
             return
         }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) {
+            try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        }
         guard mkdir(path, 0o700) == 0 else {
             let code = errno
             throw LedgerError(
                 code == EACCES ? .permissionDenied : .storageFailure,
-                "Creating the ledger folder \(path) failed: \(String(cString: strerror(code))). Create its parent folder or pick another path.",
+                "Creating the ledger folder \(path) failed: \(String(cString: strerror(code))). Check the path and its parent folder's permissions.",
                 systemCode: code
             )
         }
