@@ -1,0 +1,117 @@
+public import Foundation
+public import LedgerCore
+
+/// The purchases and refunds of one customer that count, from a set of events (usually a
+/// ``CustomerHistory``'s records): the input of the lifecycle rules and of every
+/// spend figure.
+///
+/// The rules (docs/domain-rules/profile.md, "Purchases"):
+/// - each `purchase.completed` is one order and counts, unless an `order.cancelled`
+///   with the same order id is among the events: then the order counts for nothing,
+///   from the start (its refunds too);
+/// - a `refund.issued` reduces net spend at its own `occurredAt`, even when it is
+///   larger than the order (net spend can be negative) or names an order the events
+///   do not hold.
+public struct PurchaseActivity: Sendable, Hashable {
+    /// A purchase that counts.
+    public struct Purchase: Sendable, Hashable {
+        public var orderId: String
+        public var occurredAt: Date
+        public var amount: Money
+        /// Where it was bought (`web`, `store`, …), as recorded.
+        public var channel: String?
+        /// The event's global position.
+        public var position: LogPosition
+        /// The event's id.
+        public var eventID: EventID
+
+        public init(orderId: String, occurredAt: Date, amount: Money, channel: String? = nil, position: LogPosition, eventID: EventID) {
+            self.orderId = orderId
+            self.occurredAt = occurredAt
+            self.amount = amount
+            self.channel = channel
+            self.position = position
+            self.eventID = eventID
+        }
+    }
+
+    /// A refund that counts.
+    public struct Refund: Sendable, Hashable {
+        public var orderId: String
+        public var occurredAt: Date
+        public var amount: Money
+        /// The event's global position.
+        public var position: LogPosition
+        /// The event's id.
+        public var eventID: EventID
+
+        public init(orderId: String, occurredAt: Date, amount: Money, position: LogPosition, eventID: EventID) {
+            self.orderId = orderId
+            self.occurredAt = occurredAt
+            self.amount = amount
+            self.position = position
+            self.eventID = eventID
+        }
+    }
+
+    /// Purchases that count, by `occurredAt` (ties by position).
+    public private(set) var purchases: [Purchase]
+    /// Refunds that count, by `occurredAt` (ties by position).
+    public private(set) var refunds: [Refund]
+    /// Order ids voided by an `order.cancelled`.
+    public private(set) var cancelledOrders: Set<String>
+
+    /// The purchases and refunds that count among `records`.
+    public init(_ records: some Sequence<CustomerEventRecord>) {
+        var purchases: [Purchase] = []
+        var refunds: [Refund] = []
+        var cancelled: Set<String> = []
+        for record in records {
+            switch record.event {
+            case .purchaseCompleted(let purchase):
+                purchases.append(Purchase(
+                    orderId: purchase.orderId, occurredAt: record.occurredAt, amount: purchase.amount,
+                    channel: purchase.channel, position: record.position, eventID: record.id
+                ))
+            case .refundIssued(let refund):
+                refunds.append(Refund(
+                    orderId: refund.orderId, occurredAt: record.occurredAt, amount: refund.amount,
+                    position: record.position, eventID: record.id
+                ))
+            case .orderCancelled(let cancellation):
+                cancelled.insert(cancellation.orderId)
+            default:
+                break
+            }
+        }
+        self.init(
+            purchases: purchases.filter { !cancelled.contains($0.orderId) },
+            refunds: refunds.filter { !cancelled.contains($0.orderId) },
+            cancelledOrders: cancelled
+        )
+    }
+
+    /// Activity from purchases and refunds already known to count (any order; they are
+    /// sorted here).
+    public init(purchases: [Purchase], refunds: [Refund] = [], cancelledOrders: Set<String> = []) {
+        self.purchases = purchases.sorted { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
+        self.refunds = refunds.sorted { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
+        self.cancelledOrders = cancelledOrders
+    }
+
+    /// The activity up to and including `time`.
+    public func through(_ time: Date) -> PurchaseActivity {
+        var copy = self
+        copy.purchases = purchases.filter { $0.occurredAt <= time }
+        copy.refunds = refunds.filter { $0.occurredAt <= time }
+        return copy
+    }
+
+    /// Purchases minus refunds, per currency (currencies with no activity are absent).
+    public var netSpend: [Currency: Money] {
+        var minorUnits: [Currency: Int64] = [:]
+        for purchase in purchases { minorUnits[purchase.amount.currency, default: 0] += purchase.amount.minorUnits }
+        for refund in refunds { minorUnits[refund.amount.currency, default: 0] -= refund.amount.minorUnits }
+        return Dictionary(uniqueKeysWithValues: minorUnits.map { ($0.key, Money(minorUnits: $0.value, currency: $0.key)) })
+    }
+}

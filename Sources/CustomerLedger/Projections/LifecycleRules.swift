@@ -1,0 +1,138 @@
+public import Foundation
+
+/// Which rule of the lifecycle table decided a stage (docs/domain-rules/lifecycle.md).
+public enum LifecycleRule: String, Codable, Sendable, Hashable, CaseIterable {
+    /// `prospect`: no purchase yet.
+    case noPurchase
+    /// `new`: exactly one purchase, at most `recentDays` ago.
+    case onePurchaseRecently
+    /// `growth`: 2+ purchases, the last at most `recentDays` ago, net spend in the last
+    /// `spendWindowDays` above the window before.
+    case spendRising
+    /// `mature`: 2+ purchases, the last at most `recentDays` ago, spend not rising.
+    case spendNotRising
+    /// `growth` with `winBack`: a purchase brought a churned customer back less than
+    /// `winBackDays` ago.
+    case winBack
+    /// `declining`: the last purchase is more than `recentDays` ago.
+    case lastPurchaseNotRecent
+    /// `declining`: the time since the last purchase is more than `meanGapMultiple` ×
+    /// the customer's mean gap between purchases (needs `meanGapMinimumPurchases`).
+    case gapLongerThanUsual
+    /// `churned`: no purchase for `churnDays` or more.
+    case noPurchaseForChurnWindow
+
+    /// The stage the rule gives.
+    public var stage: LifecycleStage {
+        switch self {
+        case .noPurchase: .prospect
+        case .onePurchaseRecently: .new
+        case .spendRising, .winBack: .growth
+        case .spendNotRising: .mature
+        case .lastPurchaseNotRecent, .gapLongerThanUsual: .declining
+        case .noPurchaseForChurnWindow: .churned
+        }
+    }
+}
+
+/// A customer's lifecycle at one instant: the result of ``LifecycleRules``.
+public struct LifecycleEvaluation: Sendable, Hashable {
+    /// The relationship stage at ``time``.
+    public var stage: LifecycleStage
+    /// Whether the customer is in the win-back period (shown as `growth`).
+    public var winBack: Bool
+    /// The furthest the customer has come by ``time``.
+    public var highestStage: HighestStage
+    /// The rule that decided ``stage``.
+    public var rule: LifecycleRule
+    /// Purchases that count, made by ``time``.
+    public var purchaseCount: Int
+    /// The latest counted purchase by ``time``.
+    public var lastPurchase: Date?
+    /// When the rules were evaluated.
+    public var time: Date
+    /// The thresholds used.
+    public var policy: LifecyclePolicy
+
+    public init(
+        stage: LifecycleStage, winBack: Bool, highestStage: HighestStage, rule: LifecycleRule,
+        purchaseCount: Int, lastPurchase: Date?, time: Date, policy: LifecyclePolicy
+    ) {
+        self.stage = stage
+        self.winBack = winBack
+        self.highestStage = highestStage
+        self.rule = rule
+        self.purchaseCount = purchaseCount
+        self.lastPurchase = lastPurchase
+        self.time = time
+        self.policy = policy
+    }
+}
+
+/// The lifecycle rules of domain.md §3 as pure functions: the same answer for the same
+/// purchases, time and policy, with no ledger involved. The satisfaction projection and
+/// ``Ledger/record(_:for:occurredAt:id:metadata:expecting:)`` use them for the stage at a
+/// survey's time.
+///
+/// ```swift
+/// let history = try ledger.history(of: "C1", asOf: AsOf(time: surveyTime))
+/// let stage = LifecycleRules.evaluate(purchases: PurchaseActivity(history.records), at: surveyTime).stage
+/// ```
+///
+/// Precedence: churned, then declining, then win-back, then new / growth / mature.
+/// Boundaries: "within 90 days" means at most 90 days (exactly 90 days is still
+/// recent); churned starts at exactly 180 days.
+public enum LifecycleRules {
+    /// The stage at `time` from the purchases and refunds that happened by then (later
+    /// ones in `purchases` are ignored).
+    public static func evaluate(purchases: PurchaseActivity, at time: Date, policy: LifecyclePolicy = .standard) -> LifecycleEvaluation {
+        let moment = LifecycleMoment(time)
+        let facts = LifecycleFacts(
+            purchases: purchases.purchases.filter { $0.occurredAt <= time },
+            refunds: purchases.refunds.filter { $0.occurredAt <= time },
+            at: moment, policy: policy
+        )
+        return evaluate(facts, at: moment, policy: policy)
+    }
+
+    /// The stage at the history's as-of time.
+    public static func evaluate(history: CustomerHistory, policy: LifecyclePolicy = .standard) -> LifecycleEvaluation {
+        evaluate(purchases: PurchaseActivity(history.records), at: history.asOf.time, policy: policy)
+    }
+
+    /// The rule table on the facts at one moment.
+    static func evaluate(_ facts: LifecycleFacts, at moment: LifecycleMoment, policy: LifecyclePolicy) -> LifecycleEvaluation {
+        let rule = self.rule(facts, at: moment, policy: policy)
+        return LifecycleEvaluation(
+            stage: rule.stage, winBack: rule == .winBack,
+            highestStage: policy.highestStage(purchases: facts.purchaseCount), rule: rule,
+            purchaseCount: facts.purchaseCount, lastPurchase: facts.lastPurchase, time: moment.time, policy: policy
+        )
+    }
+
+    static func rule(_ facts: LifecycleFacts, at moment: LifecycleMoment, policy: LifecyclePolicy) -> LifecycleRule {
+        guard let last = facts.lastPurchase, let first = facts.firstPurchase, facts.purchaseCount > 0 else { return .noPurchase }
+        if moment.hasReached(last.addingTimeInterval(days(policy.churnDays))) { return .noPurchaseForChurnWindow }
+        let recentEnds = last.addingTimeInterval(days(policy.recentDays))
+        var gapEnds: Date?
+        if facts.purchaseCount >= policy.meanGapMinimumPurchases {
+            let meanGap = last.timeIntervalSince(first) / Double(facts.purchaseCount - 1)
+            // Purchases all at one instant have no rhythm to fall behind.
+            if meanGap > 0 { gapEnds = last.addingTimeInterval(policy.meanGapMultiple * meanGap) }
+        }
+        let recentLapsed = moment.isPast(recentEnds)
+        let gapLapsed = gapEnds.map(moment.isPast) ?? false
+        if recentLapsed || gapLapsed {
+            // Both can hold: name the one whose threshold came first.
+            if gapLapsed, !recentLapsed || gapEnds! < recentEnds { return .gapLongerThanUsual }
+            return .lastPurchaseNotRecent
+        }
+        if let winBack = facts.latestWinBack, !moment.isPast(winBack.addingTimeInterval(days(policy.winBackDays))) {
+            return .winBack
+        }
+        if facts.purchaseCount == 1 { return .onePurchaseRecently }
+        return facts.spendRising ? .spendRising : .spendNotRising
+    }
+
+    static func days(_ count: Int) -> TimeInterval { TimeMath.secondsPerDay * Double(count) }
+}
