@@ -1,0 +1,130 @@
+import Foundation
+import LedgerCore
+
+/// How many customers are in each lifecycle stage at one point of view (domain.md §3).
+public struct LifecycleDistribution: Sendable, Hashable {
+    /// The point of view; stages are evaluated at `asOf.time`.
+    public var asOf: AsOf
+    /// The thresholds used.
+    public var policy: LifecyclePolicy
+    /// Customers known from the point of view (after merges: a merged customer counts
+    /// once, as its survivor).
+    public var customers: Int
+    /// Customers per stage; every stage is present, with 0 when empty.
+    public var byStage: [LifecycleStage: Int]
+    /// Customers per highest stage; every stage is present.
+    public var byHighestStage: [HighestStage: Int]
+    /// Customers in their win-back period (they are also counted as `growth`).
+    public var winBack: Int
+
+    public init(asOf: AsOf, policy: LifecyclePolicy, customers: Int, byStage: [LifecycleStage: Int], byHighestStage: [HighestStage: Int], winBack: Int) {
+        self.asOf = asOf
+        self.policy = policy
+        self.customers = customers
+        self.byStage = byStage
+        self.byHighestStage = byHighestStage
+        self.winBack = winBack
+    }
+}
+
+/// What a population pass keeps per customer to evaluate the lifecycle rules at one
+/// instant `t` without keeping its events: the purchase count, first and last purchase,
+/// net spend in the two spend windows (per currency), and the times of the purchases in
+/// the last `winBackDays + churnDays` (the only ones the win-back rule can need).
+struct LifecycleAccumulator: Sendable {
+    let moment: LifecycleMoment
+    let policy: LifecyclePolicy
+    private(set) var facts = LifecycleFacts()
+    /// Purchase times in (t − winBackDays − churnDays, t], unsorted.
+    private var windowPurchases: [Date] = []
+
+    init(at time: Date, policy: LifecyclePolicy) {
+        moment = LifecycleMoment(time)
+        self.policy = policy
+    }
+
+    /// Adds a counted purchase that happened by `t`.
+    mutating func addPurchase(_ amount: Money, at time: Date) {
+        facts.purchaseCount += 1
+        if facts.firstPurchase.map({ time < $0 }) ?? true { facts.firstPurchase = time }
+        if facts.lastPurchase.map({ time > $0 }) ?? true { facts.lastPurchase = time }
+        facts.addSpend(amount, at: time, moment: moment, policy: policy)
+        let window = LifecycleRules.days(policy.winBackDays + policy.churnDays)
+        if time > moment.time.addingTimeInterval(-window) { windowPurchases.append(time) }
+    }
+
+    /// Adds a counted refund that happened by `t`.
+    mutating func addRefund(_ amount: Money, at time: Date) {
+        facts.addSpend(Money(minorUnits: -amount.minorUnits, currency: amount.currency), at: time, moment: moment, policy: policy)
+    }
+
+    /// The rules at `t`.
+    func evaluate() -> LifecycleEvaluation {
+        var facts = facts
+        // A purchase in the window whose predecessor is older than the window came at
+        // least churnDays after it whenever its win-back period can still be running
+        // (it is at most winBackDays old); earlier ones cannot matter.
+        let sorted = windowPurchases.sorted()
+        let olderPurchases = facts.purchaseCount - sorted.count
+        let churn = LifecycleRules.days(policy.churnDays)
+        facts.latestWinBack = nil
+        for (index, time) in sorted.enumerated() {
+            if index == 0 {
+                if olderPurchases > 0 { facts.latestWinBack = time }
+            } else if time.timeIntervalSince(sorted[index - 1]) >= churn {
+                facts.latestWinBack = time
+            }
+        }
+        return LifecycleRules.evaluate(facts, at: moment, policy: policy)
+    }
+}
+
+/// Cancelled orders per customer (after merges), read in a pre-pass over
+/// `order.cancelled` events alone: a cancellation can come after its purchase in the
+/// log, and the main pass must not keep purchases to undo them.
+struct CancelledOrders {
+    private var orders: [StreamID: Set<String>] = [:]
+
+    init(ledger: Ledger, asOf: AsOf) throws {
+        try ledger.forEachCustomerEvent(asOf: asOf, filter: .only([OrderCancelled.eventType])) { owner, record in
+            if case .orderCancelled(let cancellation) = record.event { orders[owner, default: []].insert(cancellation.orderId) }
+        }
+    }
+
+    func contains(_ orderId: String, of owner: StreamID) -> Bool { orders[owner]?.contains(orderId) ?? false }
+}
+
+extension Ledger {
+    /// Customers per lifecycle stage and per highest stage, as of a point of view.
+    ///
+    /// One pass over the log (after a pre-pass over cancellations, which the log's type
+    /// filter reads without the other events), keeping a few numbers per customer and
+    /// the times of its purchases in the last `winBackDays + churnDays` days, never its
+    /// events.
+    public func lifecycleDistribution(asOf: AsOf = .now(), policy: LifecyclePolicy = .standard) throws -> LifecycleDistribution {
+        let cancelled = try CancelledOrders(ledger: self, asOf: asOf)
+        var customers: [StreamID: LifecycleAccumulator] = [:]
+        try forEachCustomerEvent(asOf: asOf) { owner, record in
+            var accumulator = customers.removeValue(forKey: owner) ?? LifecycleAccumulator(at: asOf.time, policy: policy)
+            switch record.event {
+            case .purchaseCompleted(let purchase) where !cancelled.contains(purchase.orderId, of: owner):
+                accumulator.addPurchase(purchase.amount, at: record.occurredAt)
+            case .refundIssued(let refund) where !cancelled.contains(refund.orderId, of: owner):
+                accumulator.addRefund(refund.amount, at: record.occurredAt)
+            default:
+                break
+            }
+            customers[owner] = accumulator
+        }
+        var byStage = Dictionary(uniqueKeysWithValues: LifecycleStage.allCases.map { ($0, 0) })
+        var byHighest = Dictionary(uniqueKeysWithValues: HighestStage.allCases.map { ($0, 0) })
+        var winBack = 0
+        for accumulator in customers.values {
+            let evaluation = accumulator.evaluate()
+            byStage[evaluation.stage, default: 0] += 1
+            byHighest[evaluation.highestStage, default: 0] += 1
+            if evaluation.winBack { winBack += 1 }
+        }
+        return LifecycleDistribution(asOf: asOf, policy: policy, customers: customers.count, byStage: byStage, byHighestStage: byHighest, winBack: winBack)
+    }
+}
