@@ -1,0 +1,33 @@
+import Foundation
+
+/// The cancelled orders of every customer in a point of view, by owner (after merges):
+/// read first, so the pass over purchases can leave cancelled orders out whatever order
+/// the log holds them in. Memory grows with the number of cancellations only.
+struct ValueCancellations: Sendable {
+    private var orders: [StreamID: Set<String>] = [:]
+
+    init() {}
+
+    /// The cancellations in `asOf`'s view.
+    init(ledger: Ledger, asOf: AsOf) throws(LedgerError) {
+        var orders: [StreamID: Set<String>] = [:]
+        do {
+            try ledger.forEachCustomerEvent(asOf: asOf, filter: .only([OrderCancelled.eventType])) { owner, record in
+                if case .orderCancelled(let cancellation) = record.event { orders[owner, default: []].insert(cancellation.orderId) }
+            }
+        } catch {
+            throw LedgerError.wrapping(error, while: "Reading cancelled orders")
+        }
+        self.orders = orders
+    }
+
+    /// Whether `owner`'s order `orderId` is cancelled.
+    func isCancelled(_ orderId: String, of owner: StreamID) -> Bool {
+        orders[owner]?.contains(orderId) ?? false
+    }
+}
+
+/// The event types the value projections read.
+enum ValueEventTypes {
+    static let commerce: EventTypeFilter = .only([PurchaseCompleted.eventType, RefundIssued.eventType])
+}
