@@ -43,11 +43,15 @@ public struct ContentType: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let binary = ContentType(rawValue: 0)
     /// UTF-8 JSON.
     public static let json = ContentType(rawValue: 1)
+    /// The customer ledger's compact binary layout of a built-in event payload
+    /// (docs/format.md, "Built-in event payloads (content type 2)").
+    public static let ledgerBinary = ContentType(rawValue: 2)
 
     public var description: String {
         switch self {
         case .binary: "binary"
         case .json: "json"
+        case .ledgerBinary: "ledger binary"
         default: "content type \(rawValue)"
         }
     }

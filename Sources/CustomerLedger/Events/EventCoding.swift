@@ -4,6 +4,12 @@ public import LedgerCore
 extension ProposedEvent {
     /// A typed customer event ready to append: checked with
     /// ``CustomerEventPayload/validate()`` and encoded.
+    ///
+    /// A built-in event is stored in the compact binary layout
+    /// (``LedgerCore/ContentType/ledgerBinary``), a host's own type as JSON
+    /// (``LedgerCore/ContentType/json``).
+    /// - Throws: ``LedgerError/Code-swift.struct/invalidEvent`` when the event fails its
+    ///   checks, or when a host type uses the wire name of a built-in event.
     public init(
         _ payload: some CustomerEventPayload,
         occurredAt: Date,
@@ -22,9 +28,13 @@ extension ProposedEvent {
 
 extension CustomerEvent {
     /// Decodes a recorded event: a built-in type becomes its case, anything else
-    /// ``other(_:)``.
+    /// ``other(_:)`` (decode a host's own type with ``LedgerCore/RecordedEvent/decode(as:)``
+    /// or ``EventTypeRegistry/decode(_:)``).
+    ///
+    /// Built-in events decode from the binary layout or, for events stored before it or
+    /// through the raw store API, from JSON.
     /// - Throws: ``LedgerError/Code-swift.struct/corrupted`` when a built-in event's
-    ///   payload does not decode.
+    ///   payload does not decode; the message names the position, the field and the byte.
     public init(decoding recorded: RecordedEvent) throws(LedgerError) {
         self = try EventCoding.decode(recorded)
     }
@@ -41,46 +51,208 @@ extension CustomerEventRecord {
     }
 }
 
-/// Encodes and decodes built-in payloads.
+/// How one built-in type is decoded, without a dynamic cast on the replay path.
+struct BuiltInEventType: Sendable {
+    let type: any CustomerEventPayload.Type
+    let decodeBinary: @Sendable (Data) throws(LedgerError) -> CustomerEvent
+    let decodeJSON: @Sendable (Data) throws -> CustomerEvent
+
+    init<Payload: BinaryPayload>(_ payload: Payload.Type, _ wrap: @escaping @Sendable (Payload) -> CustomerEvent) {
+        type = payload
+        decodeBinary = { data throws(LedgerError) in wrap(try Payload.binaryDecoded(data)) }
+        decodeJSON = { data in wrap(try EventCoding.jsonDecoder.decode(Payload.self, from: data)) }
+    }
+}
+
+/// Encodes and decodes event payloads: built-ins in the binary layout (docs/format.md),
+/// host types and import/export in JSON (docs/event-types.md).
 enum EventCoding {
-    static let builtIn: [String: any CustomerEventPayload.Type] = Dictionary(
-        uniqueKeysWithValues: CustomerEvent.builtInTypes.map { ($0.eventType, $0) }
-    )
+    static let builtIn: [String: BuiltInEventType] = {
+        let types = [
+            BuiltInEventType(CustomerRegistered.self) { .registered($0) },
+            BuiltInEventType(CustomerUpdated.self) { .updated($0) },
+            BuiltInEventType(ContactAdded.self) { .contactAdded($0) },
+            BuiltInEventType(ContactRemoved.self) { .contactRemoved($0) },
+            BuiltInEventType(OwnerAssigned.self) { .ownerAssigned($0) },
+            BuiltInEventType(CustomerTagged.self) { .tagged($0) },
+            BuiltInEventType(CustomerUntagged.self) { .untagged($0) },
+            BuiltInEventType(ConsentChanged.self) { .consentChanged($0) },
+            BuiltInEventType(CustomersMerged.self) { .merged($0) },
+            BuiltInEventType(CustomersUnmerged.self) { .unmerged($0) },
+            BuiltInEventType(CustomerForgotten.self) { .forgotten($0) },
+            BuiltInEventType(InteractionRecorded.self) { .interactionRecorded($0) },
+            BuiltInEventType(FollowUpCompleted.self) { .followUpCompleted($0) },
+            BuiltInEventType(PurchaseCompleted.self) { .purchaseCompleted($0) },
+            BuiltInEventType(RefundIssued.self) { .refundIssued($0) },
+            BuiltInEventType(OrderCancelled.self) { .orderCancelled($0) },
+            BuiltInEventType(ComplaintOpened.self) { .complaintOpened($0) },
+            BuiltInEventType(ComplaintResolved.self) { .complaintResolved($0) },
+            BuiltInEventType(SurveyAnswered.self) { .surveyAnswered($0) },
+        ]
+        return Dictionary(uniqueKeysWithValues: types.map { ($0.type.eventType, $0) })
+    }()
 
     static func encode(_ payload: some CustomerEventPayload) throws(LedgerError) -> (ContentType, Data) {
+        if let builtIn = payload as? any BinaryPayload {
+            return (.ledgerBinary, builtIn.binaryEncoded())
+        }
+        let type = Swift.type(of: payload)
+        if builtIn[type.eventType] != nil {
+            throw LedgerError(
+                .invalidEvent,
+                "\(type) uses the wire name \(type.eventType), which belongs to a built-in event: give it a name of its own, such as acme.\(type.eventType)."
+            )
+        }
+        return (.json, try jsonData(payload))
+    }
+
+    /// The JSON form of a payload: compact, keys sorted, dates as ISO 8601 UTC.
+    static func jsonData(_ payload: some CustomerEventPayload) throws(LedgerError) -> Data {
         do {
-            return (.json, try jsonEncoder.encode(payload))
+            return try jsonEncoder.encode(payload)
         } catch {
-            throw LedgerError(.invalidEvent, "\(type(of: payload).eventType) could not be encoded: \(error).")
+            throw LedgerError(.invalidEvent, "\(type(of: payload).eventType) could not be encoded as JSON: \(error).")
         }
     }
 
     static func decode(_ recorded: RecordedEvent) throws(LedgerError) -> CustomerEvent {
-        guard let type = builtIn[recorded.type] else { return .other(recorded) }
-        do {
-            guard recorded.contentType == .json else {
-                throw LedgerError(.corrupted, "content type \(recorded.contentType) is not JSON")
-            }
-            let payload = try jsonDecoder.decode(type, from: recorded.payload)
-            return CustomerEvent(payload)!
-        } catch {
-            throw LedgerError(
-                .corrupted,
-                "The \(recorded.type) event at position \(recorded.position) does not decode: \(error)."
+        guard let entry = builtIn[recorded.type] else { return .other(recorded) }
+        return try decode(recorded, as: entry)
+    }
+
+    static func decode(_ recorded: RecordedEvent, as entry: BuiltInEventType) throws(LedgerError) -> CustomerEvent {
+        do throws(LedgerError) {
+            return try decode(
+                type: recorded.type, schemaVersion: recorded.schemaVersion, contentType: recorded.contentType,
+                payload: recorded.payload, as: entry
             )
+        } catch {
+            throw LedgerError(error.code, "The \(recorded.type) event at position \(recorded.position) does not decode: \(error.message)")
         }
     }
+
+    /// Decodes a built-in payload from either of its stored forms. The message of a
+    /// thrown error does not name a position; callers add it.
+    static func decode(
+        type: String, schemaVersion: UInt16, contentType: ContentType, payload: Data, as entry: BuiltInEventType
+    ) throws(LedgerError) -> CustomerEvent {
+        guard schemaVersion == entry.type.schemaVersion else {
+            throw LedgerError(
+                schemaVersion > entry.type.schemaVersion ? .unsupportedFormat : .corrupted,
+                "it has schema version \(schemaVersion), and this library's \(type) is version \(entry.type.schemaVersion)."
+            )
+        }
+        switch contentType {
+        case .ledgerBinary:
+            return try entry.decodeBinary(payload)
+        case .json:
+            do {
+                return try entry.decodeJSON(payload)
+            } catch {
+                throw LedgerError(.corrupted, "its JSON payload does not decode: \(describe(error)).")
+            }
+        default:
+            throw LedgerError(.corrupted, "its content type is \(contentType), and a built-in event is stored as ledger binary or JSON.")
+        }
+    }
+
+    // MARK: JSON
 
     static let jsonEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(jsonText(of: date))
+        }
         return encoder
     }()
 
     static let jsonDecoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = date(fromJSONText: text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container,
+                    debugDescription: "\(text.debugDescription) is not an ISO 8601 time with a zone, like 2024-05-01T10:00:00Z"
+                )
+            }
+            return date
+        }
         return decoder
     }()
+
+    /// A date in JSON: ISO 8601 in UTC, whole seconds when it has no fraction
+    /// (`2024-05-01T10:00:00Z`), else to the microsecond (`2024-05-01T10:00:00.250000Z`).
+    static func jsonText(of date: Date) -> String {
+        let microseconds = date.microsecondsSince1970
+        if microseconds % 1_000_000 == 0 {
+            return Date(microsecondsSince1970: microseconds).formatted(.iso8601)
+        }
+        return iso8601Microseconds(microseconds)
+    }
+
+    /// Parses an ISO 8601 time with a zone and a fraction of any length, rounded to the
+    /// microsecond (the resolution the binary layout stores).
+    static func date(fromJSONText text: String) -> Date? {
+        guard let date = try? Date.ISO8601FormatStyle().parse(text) else { return nil }
+        return Date(microsecondsSince1970: date.microsecondsSince1970)
+    }
+
+    /// A JSON decoding failure in words, such as `"orderId" is missing` or
+    /// `"amount" is invalid: Amount "12.345" in USD has 3 decimals…`.
+    static func describe(_ error: any Error) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            var text = ""
+            for key in keys {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += (text.isEmpty ? "" : ".") + key.stringValue
+                }
+            }
+            return text
+        }
+        guard let error = error as? DecodingError else { return "the payload does not decode: \(error)" }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\"\(path(context.codingPath + [key]))\" is missing"
+        case .valueNotFound(_, let context):
+            return "\"\(path(context.codingPath))\" is null and needs a value"
+        case .typeMismatch(let type, let context):
+            let subject = context.codingPath.isEmpty ? "the payload" : "\"\(path(context.codingPath))\""
+            return "\(subject) must be \(jsonKind(of: type))"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                let reason = context.underlyingError.map { JSONErrorText.reason(of: $0) } ?? context.debugDescription
+                return "the payload is not valid JSON (\(reason))"
+            }
+            let detail = context.debugDescription.hasSuffix(".") ? String(context.debugDescription.dropLast()) : context.debugDescription
+            return "\"\(path(context.codingPath))\" is invalid: \(detail)"
+        @unknown default:
+            return "the payload does not decode: \(error)"
+        }
+    }
+
+    private static func jsonKind(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type, is UInt16.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        case is [Any].Type: "an array"
+        default: "an object"
+        }
+    }
+}
+
+/// The useful part of a Foundation error.
+enum JSONErrorText {
+    static func reason(of error: any Error) -> String {
+        let error = error as NSError
+        if let detail = error.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
+        return error.localizedDescription
+    }
 }

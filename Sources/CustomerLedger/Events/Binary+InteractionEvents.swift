@@ -1,0 +1,103 @@
+import Foundation
+import LedgerCore
+
+// Binary layouts of the interaction events (docs/format.md, "Built-in event payloads").
+
+extension Channel: BinaryEnum {
+    var binaryCode: UInt8 {
+        switch self {
+        case .phone: 0
+        case .email: 1
+        case .sms: 2
+        case .chat: 3
+        case .social: 4
+        case .visit: 5
+        case .meeting: 6
+        case .event: 7
+        case .other: 8
+        }
+    }
+
+    init?(binaryCode: UInt8) {
+        switch binaryCode {
+        case 0: self = .phone
+        case 1: self = .email
+        case 2: self = .sms
+        case 3: self = .chat
+        case 4: self = .social
+        case 5: self = .visit
+        case 6: self = .meeting
+        case 7: self = .event
+        case 8: self = .other
+        default: return nil
+        }
+    }
+}
+
+extension Direction: BinaryEnum {
+    var binaryCode: UInt8 {
+        switch self {
+        case .inbound: 0
+        case .outbound: 1
+        }
+    }
+
+    init?(binaryCode: UInt8) {
+        switch binaryCode {
+        case 0: self = .inbound
+        case 1: self = .outbound
+        default: return nil
+        }
+    }
+}
+
+extension InteractionRecorded: BinaryPayload {
+    func encode(to writer: inout BinaryWriter) {
+        writer.presence(subject != nil, notes != nil, agent != nil, outcome != nil, nextAction != nil)
+        writer.string(interactionId)
+        writer.code(channel)
+        writer.code(direction)
+        if let subject { writer.string(subject) }
+        if let notes { writer.string(notes) }
+        if let agent { writer.string(agent) }
+        if let outcome { writer.string(outcome) }
+        if let nextAction {
+            writer.string(nextAction.description)
+            writer.date(nextAction.dueAt)
+        }
+    }
+
+    init(binary reader: inout BinaryReader) throws(LedgerError) {
+        let present = try reader.presence(fieldCount: 5)
+        self.init(
+            interactionId: try reader.string("interactionId"),
+            channel: try reader.code("channel"),
+            direction: try reader.code("direction"),
+            subject: present[0] ? try reader.string("subject") : nil,
+            notes: present[1] ? try reader.string("notes") : nil,
+            agent: present[2] ? try reader.string("agent") : nil,
+            outcome: present[3] ? try reader.string("outcome") : nil,
+            nextAction: present[4]
+                ? NextAction(description: try reader.string("nextAction.description"), dueAt: try reader.date("nextAction.dueAt"))
+                : nil
+        )
+    }
+}
+
+extension FollowUpCompleted: BinaryPayload {
+    func encode(to writer: inout BinaryWriter) {
+        writer.presence(outcome != nil, notes != nil)
+        writer.string(interactionId)
+        if let outcome { writer.string(outcome) }
+        if let notes { writer.string(notes) }
+    }
+
+    init(binary reader: inout BinaryReader) throws(LedgerError) {
+        let present = try reader.presence(fieldCount: 2)
+        self.init(
+            interactionId: try reader.string("interactionId"),
+            outcome: present[0] ? try reader.string("outcome") : nil,
+            notes: present[1] ? try reader.string("notes") : nil
+        )
+    }
+}
