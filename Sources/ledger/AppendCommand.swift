@@ -25,7 +25,7 @@ struct AppendCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The event type, like purchase.completed.", valueName: "type"))
     var type: String?
 
-    @Option(help: ArgumentHelp("The payload: any JSON value.", valueName: "json"))
+    @Option(help: ArgumentHelp("The payload: any JSON value; for a built-in type, its JSON form (docs/event-types.md).", valueName: "json"))
     var data: String?
 
     @Option(help: ArgumentHelp("The event id (a UUID); give one to make a retry idempotent. Default: a new UUIDv7.", valueName: "uuid"))
@@ -115,6 +115,14 @@ struct AppendCommand: AsyncParsableCommand {
             }
         }
         event.metadata = EventMetadata(correlationID: correlationId, causationID: causationId, actor: actor)
+        if schemaVersion == nil, let builtInVersion = JSONLines.builtInSchemaVersion(of: type) {
+            event.schemaVersion = builtInVersion
+        }
+        do {
+            event = try JSONLines.typed(event)
+        } catch {
+            throw CommandFailure("\(error.reason)")
+        }
         return EventLine(customer: stream, event: event)
     }
 

@@ -56,7 +56,7 @@ enum JSONLines {
         } else {
             id = EventID()
         }
-        var schemaVersion: UInt16 = 1
+        var schemaVersion = builtInSchemaVersion(of: type) ?? 1
         if let value = object["schemaVersion"] {
             guard let number = integer(value), (1...Int64(UInt16.max)).contains(number) else {
                 throw LineProblem(reason: "\"schemaVersion\" must be a whole number from 1 to 65535, not \(describe(value))")
@@ -69,16 +69,67 @@ enum JSONLines {
         let recordedAt = try time(object, "recordedAt")
         let metadata = try metadata(object["metadata"])
         let (contentType, payload) = try payload(object)
-        guard payload.count <= maximumPayloadSize else {
-            throw LineProblem(reason: "the payload is \(payload.count) bytes, over the ledger's limit of \(maximumPayloadSize) bytes")
-        }
-        return EventLine(
-            customer: customer,
-            event: ProposedEvent(
+        let event = try typed(
+            ProposedEvent(
                 id: id, type: type, schemaVersion: schemaVersion, occurredAt: occurredAt, metadata: metadata,
                 contentType: contentType, payload: payload, recordedAt: recordedAt
             )
         )
+        guard event.payload.count <= maximumPayloadSize else {
+            throw LineProblem(reason: "the payload is \(event.payload.count) bytes, over the ledger's limit of \(maximumPayloadSize) bytes")
+        }
+        return EventLine(customer: customer, event: event)
+    }
+
+    // MARK: Built-in events
+
+    /// The built-in types and the custom types a host registered (none, in this tool).
+    static let registry = EventTypeRegistry()
+
+    /// The schema version of a built-in type, or `nil` for any other type.
+    static func builtInSchemaVersion(of type: String) -> UInt16? {
+        CustomerEvent.builtInTypes.first { $0.eventType == type }?.schemaVersion
+    }
+
+    /// A built-in event given as JSON, as the ledger stores it: decoded into its typed
+    /// form (unknown fields and a wrong schema version are errors), validated and encoded
+    /// in the binary layout. Any other type is returned as it is.
+    static func typed(_ event: ProposedEvent) throws(LineProblem) -> ProposedEvent {
+        guard EventTypeRegistry.isBuiltIn(event.type) else { return event }
+        guard event.contentType == .json else {
+            throw LineProblem(
+                reason: "\(event.type) is a built-in event: give its payload as JSON in \"data\" (or as \"dataBase64\" with \"contentType\":\"json\"), not as \(event.contentType) content"
+            )
+        }
+        do {
+            guard let payload = try registry.payload(fromJSON: event.payload, type: event.type, schemaVersion: event.schemaVersion) else {
+                return event
+            }
+            var typed = try ProposedEvent(payload, occurredAt: event.occurredAt, id: event.id, metadata: event.metadata)
+            typed.recordedAt = event.recordedAt
+            return typed
+        } catch {
+            throw LineProblem(reason: error.message)
+        }
+    }
+
+    /// The JSON form of a built-in event stored in the binary layout, in the canonical
+    /// form of ``JSONPayload``; `nil` for other events and for payloads that do not decode.
+    static func builtInJSON(_ event: RecordedEvent) -> Data? {
+        guard event.contentType == .ledgerBinary, EventTypeRegistry.isBuiltIn(event.type),
+              let payload = try? registry.decode(event), let json = try? payload.jsonData()
+        else { return nil }
+        return try? JSONPayload.canonical(text: json)
+    }
+
+    /// The event with a built-in binary payload replaced by its JSON form, for showing
+    /// it to people; any other event as it is.
+    static func readable(_ event: RecordedEvent) -> RecordedEvent {
+        guard let json = builtInJSON(event) else { return event }
+        var readable = event
+        readable.contentType = .json
+        readable.payload = json
+        return readable
     }
 
     /// Why an event type name is refused, or `nil`. The ledger's own rule (LedgerLMDB's
@@ -212,10 +263,12 @@ enum JSONLines {
     /// position, id, customer, version, type, schemaVersion, occurredAt, recordedAt,
     /// metadata, then the payload.
     ///
-    /// JSON content that is already in ``JSONPayload`` canonical form is embedded as it
-    /// is stored (`data`); any other content, including JSON stored in another form by the
-    /// library API, goes in `dataBase64` with its `contentType`, so an import stores the
-    /// very same bytes again.
+    /// A built-in event stored in the binary layout is written in its JSON form (`data`),
+    /// which an import turns back into the same typed event. JSON content that is already
+    /// in ``JSONPayload`` canonical form is embedded as it is stored (`data`); any other
+    /// content, including JSON stored in another form by the library API and a built-in
+    /// payload that does not decode, goes in `dataBase64` with its `contentType`, so
+    /// nothing is lost.
     static func encode(_ event: RecordedEvent) throws(LineProblem) -> [UInt8] {
         var line = JSONObjectWriter()
         line.add("position", event.position.rawValue)
@@ -229,7 +282,9 @@ enum JSONLines {
         if !event.metadata.isEmpty {
             line.add("metadata", json: try encode(event.metadata))
         }
-        if event.contentType == .json, JSONPayload.isCanonical(event.payload) {
+        if let json = builtInJSON(event) {
+            line.add("data", json: json)
+        } else if event.contentType == .json, JSONPayload.isCanonical(event.payload) {
             line.add("data", json: event.payload)
         } else {
             switch event.contentType {

@@ -7,7 +7,7 @@ import Testing
         try await withTemporaryFolder { folder in
             let ledger = folder.appendingPathComponent("ledger").path
             let result = try await LedgerTool.run([
-                "append", "--path", ledger, "--customer", "C20240501001", "--type", "purchase.completed",
+                "append", "--path", ledger, "--customer", "C20240501001", "--type", "shop.purchase",
                 "--data", #"{ "currency": "EUR", "amount": "12.30" }"#, "--id", fixedID(1),
                 "--occurred-at", "2024-05-01T12:00:00.5+02:00", "--schema-version", "2",
                 "--correlation-id", "req-1", "--causation-id", "cmd-1", "--actor", "agent:mia",
@@ -16,7 +16,7 @@ import Testing
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout == #"{"customer":"C20240501001","id":"\#(fixedID(1))","position":1,"version":1,"alreadyPresent":false}"# + "\n")
             let event = try #require(try storedEvents(at: ledger).first)
-            #expect(event.type == "purchase.completed")
+            #expect(event.type == "shop.purchase")
             #expect(event.schemaVersion == 2)
             #expect(event.occurredAt == Date(timeIntervalSince1970: 1_714_557_600.5))
             #expect(event.metadata == EventMetadata(correlationID: "req-1", causationID: "cmd-1", actor: "agent:mia"))
@@ -47,7 +47,7 @@ import Testing
     @Test func appendsOneLineFromStandardInputIdempotently() async throws {
         try await withTemporaryFolder { folder in
             let ledger = folder.appendingPathComponent("ledger").path
-            let line = eventLine(7, customer: "C2", type: "survey.answered", extra: #""metadata":{"actor":"system:survey","channel":"web"},"#, data: #"{"kind":"nps","score":9}"#)
+            let line = eventLine(7, customer: "C2", type: "shop.survey", extra: #""metadata":{"actor":"system:survey","channel":"web"},"#, data: #"{"kind":"nps","score":9}"#)
             let first = try await LedgerTool.run(["append", "--path", ledger, "--json"], stdin: line + "\n")
             #expect(first.status == 0, "\(first.stderr)")
             #expect(try jsonObject(first.stdout)["alreadyPresent"] as? Bool == false)

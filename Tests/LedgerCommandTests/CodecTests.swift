@@ -104,7 +104,7 @@ import Testing
 
     @Test func encodedLinesDecodeToTheSameEvent() throws {
         let recorded = RecordedEvent(
-            position: 7, stream: "C1", version: 3, id: EventID(uuidString: fixedID(1))!, type: "purchase.completed",
+            position: 7, stream: "C1", version: 3, id: EventID(uuidString: fixedID(1))!, type: "shop.purchase",
             schemaVersion: 2, occurredAt: Date(timeIntervalSince1970: 1_714_557_600.123456),
             recordedAt: Date(timeIntervalSince1970: 1_714_557_601), metadata: EventMetadata(correlationID: "r", custom: ["tenant": "eu\n"]),
             contentType: .json, payload: Data(#"{"amount":"12.30"}"#.utf8)

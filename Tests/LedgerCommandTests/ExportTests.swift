@@ -5,7 +5,7 @@ import Testing
 @Suite struct ExportTests {
     /// Lines with every feature of the format.
     static let variedLines = [
-        eventLine(1, customer: "C20240501001", type: "customer.registered", occurredAt: "2024-05-01T10:00:00.123456+02:00",
+        eventLine(1, customer: "C20240501001", type: "profile.noted", occurredAt: "2024-05-01T10:00:00.123456+02:00",
                   extra: #""schemaVersion":3,"metadata":{"correlationId":"req-1","causationId":"cmd-9","actor":"agent:mia","tenant":"eu","ünï":"cödé \"quoted\""},"#,
                   data: #"{"name":"Zoë \"Z\" Ünal","tags":["vip","a/b"],"address":{"city":"Köln","zip":"50667"},"note":"line\nbreak\ttab"}"#),
         eventLine(2, customer: "C20240501001", data: #"{"amount":"12.30","currency":"EUR","items":2}"#),
@@ -67,7 +67,7 @@ import Testing
             let lines = result.stdoutLines
             #expect(lines.count == 9)
             let recordedAt = try #require(try jsonObject(lines[1])["recordedAt"] as? String)
-            #expect(lines[1] == #"{"position":2,"id":"\#(fixedID(2))","customer":"C20240501001","version":2,"type":"purchase.completed","schemaVersion":1,"occurredAt":"2024-05-01T10:00:00.000000Z","recordedAt":"\#(recordedAt)","data":{"amount":"12.30","currency":"EUR","items":2}}"#)
+            #expect(lines[1] == #"{"position":2,"id":"\#(fixedID(2))","customer":"C20240501001","version":2,"type":"shop.purchase","schemaVersion":1,"occurredAt":"2024-05-01T10:00:00.000000Z","recordedAt":"\#(recordedAt)","data":{"amount":"12.30","currency":"EUR","items":2}}"#)
             #expect(recordedAt.count == 27 && recordedAt.hasSuffix("Z"))
             #expect(lines[0].contains(#""occurredAt":"2024-05-01T08:00:00.123456Z""#))
             #expect(lines[0].contains(#""schemaVersion":3"#))

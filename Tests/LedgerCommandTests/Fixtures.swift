@@ -11,7 +11,7 @@ func fixedID(_ number: Int) -> String {
 func eventLine(
     _ number: Int,
     customer: String = "C20240501001",
-    type: String = "purchase.completed",
+    type: String = "shop.purchase",
     occurredAt: String = "2024-05-01T10:00:00Z",
     withID: Bool = true,
     extra: String = "",

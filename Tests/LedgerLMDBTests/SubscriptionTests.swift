@@ -89,7 +89,7 @@ import Testing
         for customer in ["there-1", "there-2"] {
             let run = try runLedger([
                 "append", "--path", folder.path, "--customer", customer, "--type", "customer.registered",
-                "--data", #"{"name":"From another process"}"#,
+                "--data", #"{"kind":"person","name":"From another process"}"#,
             ])
             #expect(run.status == 0, "ledger append failed: \(run.stderr)")
         }
