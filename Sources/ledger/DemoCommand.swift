@@ -2,98 +2,95 @@ import ArgumentParser
 import CustomerLedger
 import Foundation
 
-/// `ledger demo`: fills a ledger with a small deterministic example data set, then shows
-/// what the ledger holds.
+/// `ledger demo`: fills a ledger with a realistic, deterministic synthetic data set, then
+/// prints a short dashboard of it.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Fill a ledger with example customers and events, then show what it holds.",
+        abstract: "Fill a ledger with a realistic synthetic customer base, then show a dashboard of it.",
         discussion: """
-            About 40 customers (persons and companies) with registrations, interactions on many \
-            channels, purchases, refunds and survey answers over 2024. The data set is the same \
-            every time, ids included, so running the demo again adds nothing.
+            4,000 customers (persons and companies) over 2024 and 2025: interactions on every \
+            channel with follow-ups kept on time, late or never; purchases, cancellations and \
+            refunds; complaints; NPS, CSAT and CES answers; tags, owners, consent, birthdays and \
+            contract renewals; a few duplicates merged (and one merge undone). The data set is the \
+            same every time, ids included, so running the demo again adds nothing. The dashboard \
+            looks at the ledger as of the data set's last day, \(Timestamp.format(DemoData.lastInstant).prefix(10)); \
+            so do the other commands with --as-of \(Timestamp.format(DemoData.lastInstant).prefix(10)).
             """
     )
 
     @OptionGroup var ledgerOptions: LedgerOptions
 
+    @Option(help: ArgumentHelp("How many customers to make (a smaller demo for tests and quick looks).", valueName: "n"))
+    var customers: Int = DemoData.defaultCustomerCount
+
+    @Option(help: ArgumentHelp("Events per atomic append.", valueName: "n", visibility: .hidden))
+    var batchSize: Int = 4_000
+
+    func validate() throws {
+        guard (10...100_000).contains(customers) else { throw ValidationError("--customers must be 10–100000.") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive.") }
+    }
+
     mutating func run() async throws {
-        let data = try DemoData()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let data = try await DemoData.build(customerCount: customers)
+        let built = clock.now
         let ledger = try ledgerOptions.openLedger()
         defer { ledger.close() }
-        var written = 0
-        var alreadyPresent = 0
-        var batch = AppendBatch()
-        for (index, item) in data.events.enumerated() {
-            batch.add(item.event, to: item.customer)
-            guard batch.eventCount == 1000 || index == data.events.count - 1 else { continue }
-            let outcome = try await ledger.appendCounting(batch.appends)
-            written += outcome.written
-            alreadyPresent += outcome.alreadyPresent
-            batch = AppendBatch()
-        }
+        let outcome = try await append(data, to: ledger)
+        let appended = clock.now
 
         let output = OutputWriter.standardOutput()
         try output.line(
-            "Demo data in \(ledgerOptions.path): \(data.customers.count) customers, \(data.events.count) events; \(written) written, \(alreadyPresent) already present."
+            "Demo data in \(ledgerOptions.path): \(data.customers.count) customers, \(data.events.count) events; \(outcome.written) written, \(outcome.alreadyPresent) already present."
         )
-        try await report(ledger, to: output)
+        try output.flush()
+        try DemoDashboard(ledger: ledger, output: output, asOf: AsOf(time: DemoData.lastInstant)).print()
+        let done = clock.now
+        try output.line()
+        try output.line(
+            "Took \(Self.seconds(done - started)): data \(Self.seconds(built - started)), append \(Self.seconds(appended - built)) in \(outcome.batches) batches, dashboard \(Self.seconds(done - appended))."
+        )
         try output.finish()
     }
 
-    /// Totals, events per type, the most active customers and one customer's timeline.
-    private func report(_ ledger: Ledger, to output: OutputWriter) async throws {
-        let totals = try ledger.totals()
-        try output.line()
-        try output.line("The ledger holds \(totals.eventCount) events of \(totals.streamCount) customers (head position \(totals.head)).")
-
-        var counts: [String: Int] = [:]
-        for try await event in ledger.events() { counts[event.type, default: 0] += 1 }
-        try output.line()
-        let types = TextTable([.left("EVENT TYPE"), .right("EVENTS")], output: output)
-        for (type, count) in counts.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
-            try types.add([type, String(count)])
-        }
-        try types.finish()
-
-        let top = try mostActive(ledger, count: 5)
-        try output.line()
-        try output.line("Most active customers:")
-        let customers = TextTable([.left("CUSTOMER"), .left("NAME"), .right("EVENTS")], output: output)
-        for info in top {
-            try customers.add([info.stream.rawValue, try name(of: info.stream, in: ledger) ?? "", String(info.eventCount)])
-        }
-        try customers.finish()
-
-        guard let first = top.first else { return }
-        try output.line()
-        try output.line("Timeline of \(first.stream)\(try name(of: first.stream, in: ledger).map { " (\($0))" } ?? ""):")
-        let timeline = EventTable(output: output)
-        for try await event in ledger.events(in: first.stream) { try timeline.add(event) }
-        try timeline.finish()
+    /// What the appends did.
+    struct Outcome {
+        var written = 0
+        var alreadyPresent = 0
+        var batches = 0
     }
 
-    /// The streams with the most events (ties by id), reading the stream list page by page.
-    private func mostActive(_ ledger: Ledger, count: Int) throws -> [StreamInfo] {
-        var top: [StreamInfo] = []
-        var after: StreamID?
-        while true {
-            let page = try ledger.streams(after: after, limit: 1000)
-            guard let last = page.last else { return top }
-            top = Array((top + page).sorted { ($1.eventCount, $0.stream) < ($0.eventCount, $1.stream) }.prefix(count))
-            after = last.stream
+    /// Appends the data set in atomic batches of about `batchSize` events, in time order:
+    /// one ``StreamAppend`` per run of consecutive events of one customer, and a merge's
+    /// two copies always in the same batch.
+    private func append(_ data: DemoData, to ledger: Ledger) async throws -> Outcome {
+        var outcome = Outcome()
+        var batch = AppendBatch()
+        var index = 0
+        while index < data.events.count {
+            let draft = data.events[index]
+            batch.add(draft.event, to: draft.stream)
+            index += 1
+            let groupEnd = index + Int(draft.followers)
+            while index < groupEnd {
+                batch.add(data.events[index].event, to: data.events[index].stream)
+                index += 1
+            }
+            guard batch.eventCount >= batchSize || index == data.events.count else { continue }
+            let result = try await ledger.appendCounting(batch.appends)
+            outcome.written += result.written
+            outcome.alreadyPresent += result.alreadyPresent
+            outcome.batches += 1
+            batch = AppendBatch()
         }
+        return outcome
     }
 
-    /// The name a customer registered with, from the first event's JSON payload.
-    private func name(of customer: StreamID, in ledger: Ledger) throws -> String? {
-        var name: String?
-        try ledger.readStream(customer, limit: 1) { event in
-            guard event.type == "customer.registered", event.contentType == .json,
-                  let payload = try? JSONSerialization.jsonObject(with: event.payload) as? [String: Any]
-            else { return }
-            name = payload["name"] as? String
-        }
-        return name
+    static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return String(format: "%.1f s", Double(seconds) + Double(attoseconds) / 1e18)
     }
 }

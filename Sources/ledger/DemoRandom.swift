@@ -1,14 +1,23 @@
 import CustomerLedger
 import Foundation
 
-/// The demo's random numbers: SplitMix64 from a fixed seed, with its own range and
-/// choice arithmetic, so the data set is the same on every run, platform and Swift version
-/// (the standard library's `random(in:using:)` algorithms may change).
+/// The demo's random numbers: SplitMix64 from a fixed seed, with its own range, choice
+/// and distribution arithmetic, so the data set is the same on every run, platform and
+/// Swift version (the standard library's `random(in:using:)` algorithms may change). The
+/// continuous distributions go through the C library's `log`, `exp` and `cos`, which are
+/// deterministic on one machine; another C library could round a rare value differently.
 struct DemoRandom {
     private var state: UInt64
 
     init(seed: UInt64) {
         state = seed
+    }
+
+    /// A generator of its own for one part of the data set (a customer), so that each
+    /// part draws the same numbers however the others change.
+    init(seed: UInt64, stream: UInt64) {
+        var mixer = DemoRandom(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
+        state = mixer.next()
     }
 
     mutating func next() -> UInt64 {
@@ -24,13 +33,61 @@ struct DemoRandom {
         range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
     }
 
+    /// A number in `range`.
+    mutating func int64(_ range: ClosedRange<Int64>) -> Int64 {
+        range.lowerBound + Int64(next() % UInt64(range.upperBound - range.lowerBound + 1))
+    }
+
     /// True `percent` times in a hundred.
     mutating func chance(_ percent: Int) -> Bool {
         int(0...99) < percent
     }
 
+    /// True with probability `probability` (0…1).
+    mutating func chance(probability: Double) -> Bool {
+        unit() < probability
+    }
+
+    /// A number in [0, 1) with 53 random bits.
+    mutating func unit() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// A number in `range`.
+    mutating func uniform(_ range: ClosedRange<Double>) -> Double {
+        range.lowerBound + unit() * (range.upperBound - range.lowerBound)
+    }
+
+    /// An exponentially distributed number with this mean.
+    mutating func exponential(mean: Double) -> Double {
+        -mean * log(1 - unit())
+    }
+
+    /// A normally distributed number (Box–Muller).
+    mutating func normal(mean: Double = 0, deviation: Double = 1) -> Double {
+        let u = max(unit(), 1e-12)
+        let v = unit()
+        return mean + deviation * (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+    }
+
+    /// A log-normally distributed number whose median is `median`.
+    mutating func logNormal(median: Double, spread: Double) -> Double {
+        median * exp(normal(deviation: spread))
+    }
+
     mutating func pick<Element>(_ items: [Element]) -> Element {
         items[int(0...(items.count - 1))]
+    }
+
+    /// One of `items`, each as likely as its weight.
+    mutating func pick<Element>(weighted items: [(Element, Int)]) -> Element {
+        let total = items.reduce(0) { $0 + $1.1 }
+        var roll = int(0...(total - 1))
+        for (item, weight) in items {
+            if roll < weight { return item }
+            roll -= weight
+        }
+        return items[items.count - 1].0
     }
 
     /// A UUIDv7 for an event at `date`: its millisecond timestamp, then random bits from

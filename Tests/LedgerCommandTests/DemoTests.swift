@@ -2,32 +2,50 @@ import CustomerLedger
 import Foundation
 import Testing
 
+/// The demo on a small data set (`--customers 200`), so the suite stays fast.
 @Suite struct DemoTests {
     @Test func demoIsDeterministicAndASecondRunAddsNothing() async throws {
         try await withTemporaryFolder { folder in
             let ledger = folder.appendingPathComponent("ledger").path
-            let first = try await LedgerTool.run(["demo", "--path", ledger])
+            let first = try await LedgerTool.run(["demo", "--path", ledger, "--customers", "200", "--batch-size", "500"])
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stderr.isEmpty)
             let stored = try storedEvents(at: ledger)
-            #expect(first.stdoutLines[0] == "Demo data in \(ledger): 40 customers, \(stored.count) events; \(stored.count) written, 0 already present.")
-            #expect((300...800).contains(stored.count))
-            #expect(Set(stored.map(\.stream)).count == 40)
-            #expect(Set(stored.map(\.type)) == ["customer.registered", "interaction.recorded", "purchase.completed", "refund.issued", "survey.answered"])
+            #expect(first.stdoutLines[0] == "Demo data in \(ledger): 200 customers, \(stored.count) events; \(stored.count) written, 0 already present.")
+            #expect(stored.count > 200 * 10)
+            #expect(Set(stored.map(\.stream)).count == 200)
+            let types = Set(stored.map(\.type))
+            for type in [
+                "customer.registered", "interaction.recorded", "followUp.completed", "purchase.completed", "refund.issued",
+                "order.cancelled", "complaint.opened", "complaint.resolved", "survey.answered", "consent.changed",
+                "customer.tagged", "customers.merged", "customers.unmerged",
+            ] {
+                #expect(types.contains(type), "no \(type) event")
+            }
             #expect(stored.allSatisfy { $0.contentType == .json && $0.metadata.actor != nil })
             #expect(zip(stored, stored.dropFirst()).allSatisfy { $0.occurredAt <= $1.occurredAt })
-            for section in ["EVENT TYPE", "Most active customers:", "Timeline of C2024"] {
-                #expect(first.stdout.contains(section))
+            // Every event decodes as a typed event.
+            for event in stored { _ = try CustomerEventRecord(event) }
+            // A merge is on both streams, in the same batch, next to each other.
+            let merges = stored.enumerated().filter { $0.element.type == "customers.merged" }
+            #expect(merges.count >= 4 && merges.count % 2 == 0)
+            for pair in stride(from: 0, to: merges.count, by: 2) {
+                #expect(merges[pair].offset + 1 == merges[pair + 1].offset)
+                #expect(merges[pair].element.payload == merges[pair + 1].element.payload)
+                #expect(merges[pair].element.stream != merges[pair + 1].element.stream)
             }
+            #expect(first.stdout.contains("Dashboard as of 2025-12-31"))
 
-            let second = try await LedgerTool.run(["demo", "--path", ledger])
+            let second = try await LedgerTool.run(["demo", "--path", ledger, "--customers", "200", "--batch-size", "500"])
             #expect(second.status == 0, "\(second.stderr)")
-            #expect(second.stdoutLines[0] == "Demo data in \(ledger): 40 customers, \(stored.count) events; 0 written, \(stored.count) already present.")
+            #expect(second.stdoutLines[0] == "Demo data in \(ledger): 200 customers, \(stored.count) events; 0 written, \(stored.count) already present.")
             #expect(try storedEvents(at: ledger) == stored)
 
-            // Another ledger gets the very same events (apart from when they were recorded).
+            // Another ledger gets the very same events (apart from when they were recorded),
+            // whatever the batch size.
             let other = folder.appendingPathComponent("other").path
-            _ = try await LedgerTool.run(["demo", "--path", other])
+            let copyRun = try await LedgerTool.run(["demo", "--path", other, "--customers", "200"])
+            #expect(copyRun.status == 0, "\(copyRun.stderr)")
             let copy = try storedEvents(at: other)
             #expect(copy.map(\.id) == stored.map(\.id))
             #expect(copy.map(\.payload) == stored.map(\.payload))
@@ -36,19 +54,27 @@ import Testing
         }
     }
 
-    @Test func purchasesCarryDecimalStringAmounts() async throws {
+    @Test func purchasesCarryExactUSDAmounts() async throws {
         try await withTemporaryFolder { folder in
             let ledger = folder.appendingPathComponent("ledger").path
-            _ = try await LedgerTool.run(["demo", "--path", ledger])
+            let run = try await LedgerTool.run(["demo", "--path", ledger, "--customers", "50"])
+            #expect(run.status == 0, "\(run.stderr)")
             let purchases = try storedEvents(at: ledger).filter { $0.type == "purchase.completed" }
             #expect(!purchases.isEmpty)
             for purchase in purchases {
                 let payload = try #require(try JSONSerialization.jsonObject(with: purchase.payload) as? [String: Any])
                 let amount = try #require(payload["amount"] as? String)
                 #expect(amount.wholeMatch(of: /[0-9]+\.[0-9]{2}/) != nil)
-                #expect(["EUR", "GBP", "CHF", "DKK", "SEK"].contains(payload["currency"] as? String ?? ""))
+                #expect(payload["currency"] as? String == "USD")
                 #expect(purchase.metadata.correlationID == payload["orderId"] as? String)
             }
         }
+    }
+
+    @Test func aBadSizeIsOneErrorLine() async throws {
+        let run = try await LedgerTool.run(["demo", "--path", "/nonexistent/never", "--customers", "0"])
+        #expect(run.status != 0)
+        #expect(run.stderrLines.count == 1)
+        #expect(run.stderrLines.first?.hasPrefix("error: ") == true)
     }
 }
