@@ -87,4 +87,90 @@ fileprivate func refund(_ orderId: String, _ amount: String, on date: Date) -> P
         // As of before the first event: potential.
         #expect(try ledger.tier(of: "A", asOf: AsOf(time: day("2023-12-31"))).tier == .potential)
     }
+
+    /// The quarterly review 2024Q1…2025Q1 as of 2024-11-15 (2024Q4 not over, 2025Q1 not
+    /// started: left out). Default thresholds: core 10,000 and 3 purchases, key 2,000
+    /// and 2. A close counts the 12 months before the next quarter's first instant.
+    ///
+    /// | customer | events (USD) |
+    /// |---|---|
+    /// | K | 1500 on 2023-12-15, 1000 on 2024-02-10, refund 600 on 2024-08-01 |
+    /// | X | 4000 on 2024-03-31 23:00, 4000 on 05-01, 2500 on 06-30 |
+    /// | P | registered 2024-01-05, never buys |
+    /// | Y | 2000 on 2023-06-30, 500 on 2023-07-01 |
+    /// | Z | 2100 on 2024-04-01 00:00 (first instant of Q2), 100 on 04-02, 9000 on 05-05 cancelled |
+    ///
+    /// | close | K | X | P | Y | Z |
+    /// |---|---|---|---|---|---|
+    /// | 2023Q4 | 1500/1 ordinary | unknown | unknown | 2500/2 key | unknown |
+    /// | 2024Q1 | 2500/2 key ↑ | 4000/1 ordinary ↑ | potential = | 2500/2 key = | unknown (its first event is at the close) |
+    /// | 2024Q2 | 2500/2 key = | 10500/3 core ↑ | potential = | 500/1 ordinary ↓ (06-30 left the window) | 2200/2 key ↑ |
+    /// | 2024Q3 | 1900/2 ordinary ↓ | core = | potential = | 0/0 ordinary = | key = |
+    /// | 2024Q4 (at 11-15) | 1900/2 ordinary = | core = | potential = | ordinary = | key = |
+    @Test func quarterlyReviewMovesAndLowestSpendPerTier() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = fixture.ledger
+        func buy(_ customer: StreamID, _ order: String, _ amount: String, _ date: Date) async throws {
+            try await ledger.record(PurchaseCompleted(orderId: order, amount: usd(amount)), for: customer, occurredAt: date)
+        }
+        try await buy("K", "K1", "1500", day("2023-12-15"))
+        try await buy("K", "K2", "1000", day("2024-02-10"))
+        try await ledger.record(RefundIssued(orderId: "K1", amount: usd("600")), for: "K", occurredAt: day("2024-08-01"))
+        try await buy("X", "X1", "4000", day("2024-03-31", hour: 23))
+        try await buy("X", "X2", "4000", day("2024-05-01"))
+        try await buy("X", "X3", "2500", day("2024-06-30", hour: 12))
+        try await ledger.record(CustomerRegistered(traits: CustomerTraits(kind: .person, name: "Pat")), for: "P", occurredAt: day("2024-01-05"))
+        try await buy("Y", "Y1", "2000", day("2023-06-30"))
+        try await buy("Y", "Y2", "500", day("2023-07-01"))
+        try await buy("Z", "Z1", "2100", day("2024-04-01"))
+        try await buy("Z", "Z2", "100", day("2024-04-02"))
+        try await buy("Z", "Z3", "9000", day("2024-05-05"))
+        try await ledger.record(OrderCancelled(orderId: "Z3"), for: "Z", occurredAt: day("2024-05-06"))
+
+        let asOf = AsOf(time: day("2024-11-15"))
+        let review = try ledger.tierReview(quarters: Quarter("2024Q1")!...Quarter("2025Q1")!, asOf: asOf)
+        #expect(review.quarters.map(\.quarter.description) == ["2024Q1", "2024Q2", "2024Q3", "2024Q4"])
+        func lines(_ quarter: String) -> [String] {
+            review.quarter(Quarter(quarter)!)!.customers.map {
+                "\($0.customer) \($0.tier) \($0.previousTier?.rawValue ?? "-") \($0.direction.symbol) \($0.trailingNetSpend.amountText)/\($0.trailingPurchases)"
+            }
+        }
+        #expect(lines("2024Q1") == [
+            "K key ordinary ↑ 2500.00/2", "P potential - = 0.00/0", "X ordinary - ↑ 4000.00/1", "Y key key = 2500.00/2",
+        ])
+        #expect(lines("2024Q2") == [
+            "K key key = 2500.00/2", "P potential potential = 0.00/0", "X core ordinary ↑ 10500.00/3",
+            "Y ordinary key ↓ 500.00/1", "Z key - ↑ 2200.00/2",
+        ])
+        #expect(lines("2024Q3") == [
+            "K ordinary key ↓ 1900.00/2", "P potential potential = 0.00/0", "X core core = 10500.00/3",
+            "Y ordinary ordinary = 0.00/0", "Z key key = 2200.00/2",
+        ])
+        #expect(lines("2024Q4") == [
+            "K ordinary ordinary = 1900.00/2", "P potential potential = 0.00/0", "X core core = 10500.00/3",
+            "Y ordinary ordinary = 0.00/0", "Z key key = 2200.00/2",
+        ])
+
+        let q1 = review.quarter(Quarter("2024Q1")!)!
+        #expect(q1.isComplete && q1.evaluatedAt == day("2024-04-01"))
+        #expect(q1.countsByTier == [.potential: 1, .ordinary: 1, .key: 2, .core: 0])
+        #expect(q1.countsByDirection == [.up: 2, .down: 0, .same: 2])
+        #expect(q1.lowestSpendReaching == [.ordinary: usd("4000"), .key: usd("2500")])
+        let q2 = review.quarter(Quarter("2024Q2")!)!
+        #expect(q2.countsByTier == [.potential: 1, .ordinary: 1, .key: 2, .core: 1])
+        #expect(q2.countsByDirection == [.up: 2, .down: 1, .same: 2])
+        #expect(q2.lowestSpendReaching == [.ordinary: usd("500"), .key: usd("2200"), .core: usd("10500")])
+        let q3 = review.quarter(Quarter("2024Q3")!)!
+        #expect(q3.countsByDirection == [.up: 0, .down: 1, .same: 4])
+        #expect(q3.lowestSpendReaching == [.ordinary: usd("0"), .key: usd("2200"), .core: usd("10500")])
+        let q4 = review.quarter(Quarter("2024Q4")!)!
+        #expect(!q4.isComplete && q4.evaluatedAt == day("2024-11-15"))
+
+        // One customer's review says the same as the population's.
+        let x = try ledger.tierReview(of: "X", quarters: Quarter("2024Q1")!...Quarter("2024Q4")!, asOf: asOf)
+        #expect(x.quarters.map { $0.customers.first?.direction } == [.up, .up, .same, .same])
+        #expect(x.quarters.map(\.customers) == review.quarters.map { $0.customers.filter { $0.customer == "X" } })
+        // The pure function agrees with the close (its last instant).
+        #expect(try ledger.tier(of: "X", asOf: AsOf(time: day("2024-06-30", hour: 23))).tier == .core)
+    }
 }
