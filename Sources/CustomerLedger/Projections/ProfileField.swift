@@ -1,0 +1,44 @@
+public import Foundation
+public import LedgerCore
+
+/// One field of a customer's profile with the event that last set it (domain.md §1):
+/// the value, when that event happened and its position in the log.
+public struct ProfileField<Value: Sendable & Hashable>: Sendable, Hashable {
+    /// The value now.
+    public var value: Value
+    /// When the event that set it happened.
+    public var occurredAt: Date
+    /// The position of the event that set it.
+    public var position: LogPosition
+
+    public init(value: Value, occurredAt: Date, position: LogPosition) {
+        self.value = value
+        self.occurredAt = occurredAt
+        self.position = position
+    }
+}
+
+/// A personal value (names, phones, emails, addresses, free text; domain.md §8), or the
+/// mark that the customer was forgotten and the value is erased.
+public enum Personal<Value: Sendable & Hashable>: Sendable, Hashable {
+    /// The value as recorded.
+    case value(Value)
+    /// The customer was forgotten: the value is gone.
+    case erased
+
+    /// The value, or `nil` when erased.
+    public var revealed: Value? {
+        if case .value(let value) = self { return value }
+        return nil
+    }
+
+    /// Whether the value is erased.
+    public var isErased: Bool { self == .erased }
+}
+
+extension ProfileField {
+    /// The field with its value replaced, keeping when it was set.
+    func map<Other>(_ transform: (Value) -> Other) -> ProfileField<Other> {
+        ProfileField<Other>(value: transform(value), occurredAt: occurredAt, position: position)
+    }
+}

@@ -1,0 +1,271 @@
+public import Foundation
+public import LedgerCore
+
+/// A phone number or email address in a profile.
+public struct ProfileContact: Sendable, Hashable {
+    public var kind: ContactPoint.Kind
+    /// The number or address (erased when the customer was forgotten).
+    public var value: Personal<String>
+    /// Whether it is the primary contact of its kind: the one last added as primary, or,
+    /// when none is, the earliest added.
+    public var isPrimary: Bool
+    /// When it was last added.
+    public var addedAt: Date
+    /// The position of the event that last added it.
+    public var position: LogPosition
+
+    public init(kind: ContactPoint.Kind, value: Personal<String>, isPrimary: Bool, addedAt: Date, position: LogPosition) {
+        self.kind = kind
+        self.value = value
+        self.isPrimary = isPrimary
+        self.addedAt = addedAt
+        self.position = position
+    }
+}
+
+/// Consent for one channel, as last changed.
+public struct ProfileConsent: Sendable, Hashable {
+    public var channel: String
+    public var status: ConsentChanged.Status
+    public var lawfulBasis: ConsentChanged.LawfulBasis
+    /// Where the consent came from.
+    public var source: String?
+    /// When it changed.
+    public var occurredAt: Date
+    /// The position of the event that changed it.
+    public var position: LogPosition
+
+    public init(channel: String, status: ConsentChanged.Status, lawfulBasis: ConsentChanged.LawfulBasis, source: String?, occurredAt: Date, position: LogPosition) {
+        self.channel = channel
+        self.status = status
+        self.lawfulBasis = lawfulBasis
+        self.source = source
+        self.occurredAt = occurredAt
+        self.position = position
+    }
+}
+
+/// The most recent interaction of a customer.
+public struct ProfileInteraction: Sendable, Hashable {
+    public var interactionId: String
+    public var channel: Channel
+    public var direction: Direction
+    public var occurredAt: Date
+    public var position: LogPosition
+
+    public init(interactionId: String, channel: Channel, direction: Direction, occurredAt: Date, position: LogPosition) {
+        self.interactionId = interactionId
+        self.channel = channel
+        self.direction = direction
+        self.occurredAt = occurredAt
+        self.position = position
+    }
+}
+
+/// A customer's record as of a point of view (domain.md §1): every trait with the event
+/// that last set it, and the figures derived from commerce, interactions and complaints.
+///
+/// Rules (docs/domain-rules/profile.md): the newest `occurredAt` wins per field, ties
+/// going to the higher position; a field given in an update changes, the others stay;
+/// after `customer.forgotten` the personal fields (name, contact person, phones, emails,
+/// address, city, country, date traits, free text) read as ``Personal/erased``.
+public struct CustomerProfile: Sendable, Hashable {
+    /// The customer (the survivor when a merged id was asked for).
+    public var customer: StreamID
+    /// The id asked for.
+    public var requested: StreamID
+    /// Customers merged into this one and folded in.
+    public var mergedCustomers: [StreamID]
+    /// The point of view.
+    public var asOf: AsOf
+
+    public var kind: ProfileField<CustomerKind>?
+    public var name: ProfileField<Personal<String>>?
+    public var industry: ProfileField<String>?
+    /// A company's main contact.
+    public var contactPerson: ProfileField<Personal<ContactPerson>>?
+    /// Phone numbers, in the order they were added.
+    public var phones: [ProfileContact]
+    /// Email addresses, in the order they were added.
+    public var emails: [ProfileContact]
+    public var address: ProfileField<Personal<String>>?
+    public var city: ProfileField<Personal<String>>?
+    public var country: ProfileField<Personal<String>>?
+    /// When the relationship started: the `firstContact` trait when given (newest wins),
+    /// else the first event's `occurredAt`.
+    public var firstContact: ProfileField<Date>
+    /// The account manager.
+    public var owner: ProfileField<String>?
+    /// Tags, each with the event that last added it, by tag.
+    public var tags: [String: ProfileField<String>]
+    /// Consent per channel.
+    public var consent: [String: ProfileConsent]
+    /// A company's yearly contracted amount.
+    public var contractValue: ProfileField<Money>?
+    /// Date traits by name (`birthday`, `contractRenewal`, …).
+    public var dates: [String: ProfileField<Personal<CalendarDate>>]
+
+    /// Net spend (purchases minus refunds) per currency; it can be negative.
+    public var lifetimeNetSpend: [Currency: Money]
+    /// Purchases that count (cancelled orders do not).
+    public var orderCount: Int
+    /// Refunds that count.
+    public var refundCount: Int
+    /// Their total per currency.
+    public var refundTotal: [Currency: Money]
+    public var firstPurchase: Date?
+    public var lastPurchase: Date?
+    /// The most recent `interaction.recorded`, any channel or direction.
+    public var lastInteraction: ProfileInteraction?
+    /// Follow-ups not completed.
+    public var openFollowUps: Int
+    /// Complaints not resolved.
+    public var openComplaints: Int
+    /// When the customer was forgotten, if it was (the personal fields read as erased).
+    public var forgottenAt: Date?
+
+    /// The sorted tag names.
+    public var tagNames: [String] { tags.keys.sorted() }
+    /// The primary phone, if any.
+    public var primaryPhone: ProfileContact? { phones.first(where: \.isPrimary) }
+    /// The primary email, if any.
+    public var primaryEmail: ProfileContact? { emails.first(where: \.isPrimary) }
+
+    /// The profile folded from a history; `nil` when the history is empty (the customer
+    /// is unknown from that point of view).
+    ///
+    /// - Parameter forgotten: whether to erase the personal fields even without a
+    ///   `customer.forgotten` in the history: ``Ledger/profile(of:asOf:)`` passes `true`
+    ///   when the customer was forgotten after the point of view, because the personal
+    ///   data is gone for every read.
+    public init?(history: CustomerHistory, forgotten: Bool = false) {
+        guard let first = history.records.first else { return nil }
+        customer = history.customer
+        requested = history.requested
+        mergedCustomers = history.mergedCustomers
+        asOf = history.asOf
+        phones = []
+        emails = []
+        tags = [:]
+        consent = [:]
+        dates = [:]
+        firstContact = ProfileField(value: first.occurredAt, occurredAt: first.occurredAt, position: first.position)
+        lifetimeNetSpend = [:]
+        orderCount = 0
+        refundCount = 0
+        refundTotal = [:]
+        openFollowUps = 0
+        openComplaints = 0
+
+        let erased = forgotten || history.records.contains { if case .forgotten = $0.event { true } else { false } }
+        func personal<Value>(_ value: Value) -> Personal<Value> { erased ? .erased : .value(value) }
+        var contacts: [ProfileContact] = []
+
+        for record in history.records {
+            func field<Value>(_ value: Value) -> ProfileField<Value> {
+                ProfileField(value: value, occurredAt: record.occurredAt, position: record.position)
+            }
+            func apply(_ traits: CustomerTraits) {
+                if let value = traits.kind { kind = field(value) }
+                if let value = traits.name { name = field(personal(value)) }
+                if let value = traits.industry { industry = field(value) }
+                if let value = traits.contactPerson { contactPerson = field(personal(value)) }
+                if let value = traits.address { address = field(personal(value)) }
+                if let value = traits.city { city = field(personal(value)) }
+                if let value = traits.country { country = field(personal(value)) }
+                if let value = traits.firstContact { firstContact = field(value) }
+                if let value = traits.contractValue { contractValue = field(value) }
+                for (dateName, text) in traits.dates ?? [:] {
+                    if let date = CalendarDate(text) { dates[dateName] = field(personal(date)) }
+                }
+            }
+            func add(_ contact: ContactPoint) {
+                contacts.removeAll { $0.kind == contact.kind && $0.value == .value(contact.value) }
+                if contact.isPrimary {
+                    for index in contacts.indices where contacts[index].kind == contact.kind { contacts[index].isPrimary = false }
+                }
+                contacts.append(ProfileContact(kind: contact.kind, value: .value(contact.value), isPrimary: contact.isPrimary, addedAt: record.occurredAt, position: record.position))
+            }
+            switch record.event {
+            case .registered(let registration):
+                apply(registration.traits)
+                for contact in registration.contacts { add(contact) }
+                if let value = registration.owner { owner = field(value) }
+                for tag in registration.tags { tags[tag] = field(tag) }
+            case .updated(let update):
+                apply(update.traits)
+            case .contactAdded(let added):
+                add(added.contact)
+            case .contactRemoved(let removed):
+                contacts.removeAll { $0.kind == removed.kind && $0.value == .value(removed.value) }
+            case .ownerAssigned(let assignment):
+                owner = field(assignment.owner)
+            case .tagged(let tagged):
+                tags[tagged.tag] = field(tagged.tag)
+            case .untagged(let untagged):
+                tags[untagged.tag] = nil
+            case .consentChanged(let change):
+                consent[change.channel] = ProfileConsent(
+                    channel: change.channel, status: change.status, lawfulBasis: change.lawfulBasis,
+                    source: change.source, occurredAt: record.occurredAt, position: record.position
+                )
+            case .forgotten:
+                if forgottenAt == nil { forgottenAt = record.occurredAt }
+            case .interactionRecorded(let interaction):
+                lastInteraction = ProfileInteraction(
+                    interactionId: interaction.interactionId, channel: interaction.channel,
+                    direction: interaction.direction, occurredAt: record.occurredAt, position: record.position
+                )
+            default:
+                break
+            }
+        }
+        // One primary per kind: the earliest added when none is marked.
+        for kind in ContactPoint.Kind.allCases where !contacts.contains(where: { $0.kind == kind && $0.isPrimary }) {
+            if let index = contacts.firstIndex(where: { $0.kind == kind }) { contacts[index].isPrimary = true }
+        }
+        if erased {
+            for index in contacts.indices { contacts[index].value = .erased }
+        }
+        phones = contacts.filter { $0.kind == .phone }
+        emails = contacts.filter { $0.kind == .email }
+
+        let activity = PurchaseActivity(history.records)
+        lifetimeNetSpend = activity.netSpend
+        orderCount = activity.purchases.count
+        refundCount = activity.refunds.count
+        for refund in activity.refunds {
+            let currency = refund.amount.currency
+            refundTotal[currency] = (refundTotal[currency] ?? .zero(currency)) + refund.amount
+        }
+        firstPurchase = activity.purchases.first?.occurredAt
+        lastPurchase = activity.purchases.last?.occurredAt
+        openFollowUps = FollowUp.fold(history.records).count { $0.isOpen }
+        openComplaints = Complaint.fold(history.records).count { $0.isOpen }
+    }
+}
+
+extension Ledger {
+    /// A customer's profile as of a point of view; `nil` when the ledger did not know the
+    /// customer from it (no event counts, for example as of before its first event). A
+    /// merged id gives the survivor's profile. Reads only the customer's streams (and
+    /// those merged into it).
+    ///
+    /// A customer forgotten at any time reads with its personal fields erased, even as of
+    /// before it was forgotten: the data is gone, not just hidden.
+    public func profile(of customer: StreamID, asOf: AsOf = .now()) throws(LedgerError) -> CustomerProfile? {
+        let history = try history(of: customer, asOf: asOf)
+        return CustomerProfile(history: history, forgotten: try wasForgotten(history))
+    }
+
+    /// Whether any stream of a history holds a `customer.forgotten`, whatever the point of
+    /// view (only streams the history does not already show in full are read again).
+    func wasForgotten(_ history: CustomerHistory) throws(LedgerError) -> Bool {
+        if history.records.contains(where: { if case .forgotten = $0.event { true } else { false } }) { return true }
+        if case .everything = history.asOf.knownAt, history.asOf.time >= Date() { return false }
+        for stream in [history.customer] + history.mergedCustomers {
+            if try customerEvents(of: stream).contains(where: { if case .forgotten = $0.event { true } else { false } }) { return true }
+        }
+        return false
+    }
+}
