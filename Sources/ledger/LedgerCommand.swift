@@ -15,6 +15,7 @@ struct LedgerCommand: AsyncParsableCommand {
         subcommands: [
             ImportCommand.self, ExportCommand.self, EventsCommand.self, StatsCommand.self,
             AppendCommand.self, DemoCommand.self,
+            LifecycleCommand.self,
         ]
     )
 
