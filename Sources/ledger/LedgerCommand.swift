@@ -15,7 +15,7 @@ struct LedgerCommand: AsyncParsableCommand {
         subcommands: [
             ImportCommand.self, ExportCommand.self, EventsCommand.self, StatsCommand.self,
             AppendCommand.self, DemoCommand.self,
-            LifecycleCommand.self, ValueCommand.self, RFMCommand.self, TiersCommand.self,
+            ProfileCommand.self, LifecycleCommand.self, ValueCommand.self, RFMCommand.self, TiersCommand.self,
         ]
     )
 
