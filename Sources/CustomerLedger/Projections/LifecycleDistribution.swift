@@ -35,11 +35,11 @@ struct LifecycleAccumulator: Sendable {
     let moment: LifecycleMoment
     let policy: LifecyclePolicy
     private(set) var facts = LifecycleFacts()
-    /// Purchase times in (t − winBackDays − churnDays, t], unsorted.
+    /// Purchase times in [t − winBackDays − churnDays, t], unsorted.
     private var windowPurchases: [Date] = []
 
-    init(at time: Date, policy: LifecyclePolicy) {
-        moment = LifecycleMoment(time)
+    init(at moment: LifecycleMoment, policy: LifecyclePolicy) {
+        self.moment = moment
         self.policy = policy
     }
 
@@ -50,7 +50,7 @@ struct LifecycleAccumulator: Sendable {
         if facts.lastPurchase.map({ time > $0 }) ?? true { facts.lastPurchase = time }
         facts.addSpend(amount, at: time, moment: moment, policy: policy)
         let window = LifecycleRules.days(policy.winBackDays + policy.churnDays)
-        if time > moment.time.addingTimeInterval(-window) { windowPurchases.append(time) }
+        if time >= moment.time.addingTimeInterval(-window) { windowPurchases.append(time) }
     }
 
     /// Adds a counted refund that happened by `t`.
@@ -61,9 +61,9 @@ struct LifecycleAccumulator: Sendable {
     /// The rules at `t`.
     func evaluate() -> LifecycleEvaluation {
         var facts = facts
-        // A purchase in the window whose predecessor is older than the window came at
-        // least churnDays after it whenever its win-back period can still be running
-        // (it is at most winBackDays old); earlier ones cannot matter.
+        // A purchase in the window whose predecessor is older than the window came more
+        // than churnDays after it whenever its win-back period can still be running (it is
+        // at most winBackDays old); flags on older purchases cannot matter.
         let sorted = windowPurchases.sorted()
         let olderPurchases = facts.purchaseCount - sorted.count
         let churn = LifecycleRules.days(policy.churnDays)
@@ -101,20 +101,24 @@ extension Ledger {
     /// filter reads without the other events), keeping a few numbers per customer and
     /// the times of its purchases in the last `winBackDays + churnDays` days, never its
     /// events.
-    public func lifecycleDistribution(asOf: AsOf = .now(), policy: LifecyclePolicy = .standard) throws -> LifecycleDistribution {
-        let cancelled = try CancelledOrders(ledger: self, asOf: asOf)
+    public func lifecycleDistribution(asOf: AsOf = .now(), policy: LifecyclePolicy = .standard) throws(LedgerError) -> LifecycleDistribution {
         var customers: [StreamID: LifecycleAccumulator] = [:]
-        try forEachCustomerEvent(asOf: asOf) { owner, record in
-            var accumulator = customers.removeValue(forKey: owner) ?? LifecycleAccumulator(at: asOf.time, policy: policy)
-            switch record.event {
-            case .purchaseCompleted(let purchase) where !cancelled.contains(purchase.orderId, of: owner):
-                accumulator.addPurchase(purchase.amount, at: record.occurredAt)
-            case .refundIssued(let refund) where !cancelled.contains(refund.orderId, of: owner):
-                accumulator.addRefund(refund.amount, at: record.occurredAt)
-            default:
-                break
+        do {
+            let cancelled = try CancelledOrders(ledger: self, asOf: asOf)
+            try forEachCustomerEvent(asOf: asOf) { owner, record in
+                var accumulator = customers.removeValue(forKey: owner) ?? LifecycleAccumulator(at: LifecycleMoment(asOf.time), policy: policy)
+                switch record.event {
+                case .purchaseCompleted(let purchase) where !cancelled.contains(purchase.orderId, of: owner):
+                    accumulator.addPurchase(purchase.amount, at: record.occurredAt)
+                case .refundIssued(let refund) where !cancelled.contains(refund.orderId, of: owner):
+                    accumulator.addRefund(refund.amount, at: record.occurredAt)
+                default:
+                    break
+                }
+                customers[owner] = accumulator
             }
-            customers[owner] = accumulator
+        } catch {
+            throw LedgerError.wrapping(error, while: "Reading the lifecycle distribution")
         }
         var byStage = Dictionary(uniqueKeysWithValues: LifecycleStage.allCases.map { ($0, 0) })
         var byHighest = Dictionary(uniqueKeysWithValues: HighestStage.allCases.map { ($0, 0) })

@@ -1,23 +1,32 @@
 import Foundation
 
-/// An instant, or the instant just after it. Rules with a "more than N days" boundary
-/// (declining after 90 days, the mean-gap rule, the end of win-back) still hold their old
-/// value at the boundary instant and change just after it; evaluating "just after" finds
-/// those changes exactly, without picking an arbitrary small step.
+/// An instant, or the instant just before or just after it. Rules with a "more than N
+/// days" boundary (declining after 90 days, the mean-gap rule, the end of win-back) still
+/// hold their old value at the boundary instant and change just after it; rules with an
+/// "N days or more" boundary (churned, the spend windows) change at the instant itself.
+/// Evaluating just before or just after an instant finds those changes exactly, without
+/// an arbitrary small step.
 struct LifecycleMoment: Hashable, Sendable {
+    enum Side: Hashable, Sendable { case justBefore, at, justAfter }
+
     var time: Date
-    var justAfter: Bool
+    var side: Side
 
     init(_ time: Date, justAfter: Bool = false) {
         self.time = time
-        self.justAfter = justAfter
+        self.side = justAfter ? .justAfter : .at
+    }
+
+    init(justBefore time: Date) {
+        self.time = time
+        self.side = .justBefore
     }
 
     /// Whether the moment is later than `threshold` (t > threshold).
-    func isPast(_ threshold: Date) -> Bool { justAfter ? time >= threshold : time > threshold }
+    func isPast(_ threshold: Date) -> Bool { side == .justAfter ? time >= threshold : time > threshold }
 
     /// Whether the moment is at or after `threshold` (t ≥ threshold).
-    func hasReached(_ threshold: Date) -> Bool { time >= threshold }
+    func hasReached(_ threshold: Date) -> Bool { side == .justBefore ? time > threshold : time >= threshold }
 }
 
 /// The few numbers the lifecycle rules need about one customer at one moment. Built from
