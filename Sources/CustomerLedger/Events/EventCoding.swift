@@ -197,8 +197,25 @@ enum EventCoding {
     /// Parses an ISO 8601 time with a zone and a fraction of any length, rounded to the
     /// microsecond (the resolution the binary layout stores).
     static func date(fromJSONText text: String) -> Date? {
-        guard let date = try? Date.ISO8601FormatStyle().parse(text) else { return nil }
-        return Date(microsecondsSince1970: date.microsecondsSince1970)
+        // The fraction is read here, exactly: parsed as a Double it can land a
+        // microsecond off.
+        var wholeSeconds = text
+        var microseconds: Int64 = 0
+        if let dot = text.firstIndex(of: ".") {
+            let digitsStart = text.index(after: dot)
+            let digitsEnd = text[digitsStart...].firstIndex { !("0"..."9").contains($0) } ?? text.endIndex
+            let digits = text[digitsStart..<digitsEnd].utf8
+            guard (1...9).contains(digits.count) else { return nil }
+            var tenthsOfMicroseconds: Int64 = 0
+            for index in 0..<7 {
+                let digit = index < digits.count ? Int64(digits[digits.index(digits.startIndex, offsetBy: index)] - UInt8(ascii: "0")) : 0
+                tenthsOfMicroseconds = tenthsOfMicroseconds * 10 + digit
+            }
+            microseconds = (tenthsOfMicroseconds + 5) / 10
+            wholeSeconds = String(text[..<dot] + text[digitsEnd...])
+        }
+        guard let date = try? Date.ISO8601FormatStyle().parse(wholeSeconds) else { return nil }
+        return Date(microsecondsSince1970: Int64(date.timeIntervalSince1970.rounded()) * 1_000_000 + microseconds)
     }
 
     /// A JSON decoding failure in words, such as `"orderId" is missing` or
@@ -214,6 +231,9 @@ enum EventCoding {
                 }
             }
             return text
+        }
+        if let error = error as? LedgerError {
+            return error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
         }
         guard let error = error as? DecodingError else { return "the payload does not decode: \(error)" }
         switch error {

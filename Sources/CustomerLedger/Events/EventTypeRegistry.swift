@@ -31,6 +31,7 @@ public struct EventTypeRegistry: Sendable {
     private struct Entry: Sendable {
         let swiftType: ObjectIdentifier
         let swiftName: String
+        let schemaVersion: UInt16
         let decodeJSON: @Sendable (Data) throws -> any CustomerEventPayload
     }
 
@@ -78,6 +79,7 @@ public struct EventTypeRegistry: Sendable {
         entries[name] = Entry(
             swiftType: ObjectIdentifier(Event.self),
             swiftName: String(describing: Event.self),
+            schemaVersion: Event.schemaVersion,
             decodeJSON: { data in try EventCoding.jsonDecoder.decode(Event.self, from: data) }
         )
     }
@@ -105,7 +107,7 @@ public struct EventTypeRegistry: Sendable {
         do throws(LedgerError) {
             return try Self.decodeHostEvent(
                 schemaVersion: recorded.schemaVersion, contentType: recorded.contentType, payload: recorded.payload,
-                type: recorded.type, currentVersion: nil, entry.decodeJSON
+                type: recorded.type, currentVersion: entry.schemaVersion, entry.decodeJSON
             )
         } catch {
             throw LedgerError(error.code, "The \(recorded.type) event at position \(recorded.position) does not decode: \(error.message)")
@@ -128,10 +130,16 @@ public struct EventTypeRegistry: Sendable {
             expectedVersion = builtIn.type.schemaVersion
             decodeJSON = { data in try builtIn.decodeJSON(data).payload! }
         } else if let entry = entries[type] {
+            expectedVersion = entry.schemaVersion
             decodeJSON = entry.decodeJSON
-            expectedVersion = 0
         } else {
             return nil
+        }
+        guard schemaVersion == expectedVersion else {
+            throw LedgerError(
+                .invalidInput,
+                "\(type): schema version \(schemaVersion) is not one this ledger reads: \(type) is version \(expectedVersion)."
+            )
         }
         let payload: any CustomerEventPayload
         do {
@@ -139,41 +147,31 @@ public struct EventTypeRegistry: Sendable {
         } catch {
             throw LedgerError(.invalidInput, "\(type): \(EventCoding.describe(error)).")
         }
-        let payloadType = Swift.type(of: payload)
-        let version = expectedVersion == 0 ? payloadType.schemaVersion : expectedVersion
-        guard schemaVersion == version else {
-            throw LedgerError(
-                .invalidInput,
-                "\(type): schema version \(schemaVersion) is not one this ledger reads: \(type) is version \(version)."
-            )
-        }
         if let field = try Self.unknownField(in: json, comparedWith: payload) {
             throw LedgerError(.invalidInput, "\(type): unknown field \"\(field)\": \(type) has no such field, so it would be lost.")
         }
         return payload
     }
 
+    /// Decodes a host type's JSON payload of this or an older schema version.
     static func decodeHostEvent(
-        schemaVersion: UInt16, contentType: ContentType, payload: Data, type: String, currentVersion: UInt16?,
-        _ decodeJSON: @Sendable (Data) throws -> any CustomerEventPayload
+        schemaVersion: UInt16, contentType: ContentType, payload: Data, type: String, currentVersion: UInt16,
+        _ decodeJSON: (Data) throws -> any CustomerEventPayload
     ) throws(LedgerError) -> any CustomerEventPayload {
+        guard schemaVersion <= currentVersion else {
+            throw LedgerError(
+                .unsupportedFormat,
+                "it has schema version \(schemaVersion), newer than the \(currentVersion) this service knows: update the service that reads it."
+            )
+        }
         guard contentType == .json else {
             throw LedgerError(.corrupted, "its content type is \(contentType), and a registered event type is stored as JSON.")
         }
-        let value: any CustomerEventPayload
         do {
-            value = try decodeJSON(payload)
+            return try decodeJSON(payload)
         } catch {
             throw LedgerError(.corrupted, "its JSON payload does not decode: \(EventCoding.describe(error)).")
         }
-        let version = currentVersion ?? Swift.type(of: value).schemaVersion
-        guard schemaVersion <= version else {
-            throw LedgerError(
-                .unsupportedFormat,
-                "it has schema version \(schemaVersion), newer than \(Swift.type(of: value))'s \(version): update the service that reads it."
-            )
-        }
-        return value
     }
 
     /// The path of a field in `json` that the typed payload does not write back, or `nil`.
@@ -223,7 +221,7 @@ extension RecordedEvent {
     ///   ``LedgerError/Code-swift.struct/unsupportedFormat`` for a newer schema version.
     public func decode<Event: CustomerEventPayload>(as type: Event.Type) throws(LedgerError) -> Event {
         guard self.type == Event.eventType else {
-            throw LedgerError(.invalidEvent, "The event at position \(position) is a \(self.type), not a \(Event.eventType).")
+            throw LedgerError(.invalidEvent, "The event at position \(position) is of type \(self.type), not \(Event.eventType).")
         }
         if let builtIn = EventCoding.builtIn[self.type] {
             guard let payload = try EventCoding.decode(self, as: builtIn).payload as? Event else {

@@ -27,8 +27,13 @@ public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
     public var description: String { code }
 
     public init(from decoder: any Decoder) throws {
-        let code = try decoder.singleValueContainer().decode(String.self)
-        try self.init(code)
+        let container = try decoder.singleValueContainer()
+        let code = try container.decode(String.self)
+        do {
+            try self.init(code)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
