@@ -12,6 +12,8 @@ indirect enum JSONValue {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// Bytes that already are one JSON value, embedded as they are.
+    case raw([UInt8])
 
     static func integer(_ value: some BinaryInteger) -> JSONValue { .int(Int64(value)) }
 
@@ -58,6 +60,7 @@ indirect enum JSONValue {
                 value.write(to: &bytes)
             }
             bytes.append(UInt8(ascii: "]"))
+        case .raw(let json): bytes.append(contentsOf: json)
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
             for (index, (key, value)) in members.enumerated() {

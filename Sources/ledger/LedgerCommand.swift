@@ -15,7 +15,8 @@ struct LedgerCommand: AsyncParsableCommand {
         subcommands: [
             ImportCommand.self, ExportCommand.self, EventsCommand.self, StatsCommand.self,
             AppendCommand.self, DemoCommand.self,
-            ProfileCommand.self, LifecycleCommand.self, ValueCommand.self, RFMCommand.self, TiersCommand.self,
+            ProfileCommand.self, TimelineCommand.self, LifecycleCommand.self, ValueCommand.self, RFMCommand.self,
+            TiersCommand.self, AttentionCommand.self, KPIsCommand.self,
         ]
     )
 
