@@ -1,0 +1,86 @@
+public import Foundation
+
+/// One customer's answers to one kind of survey.
+public struct CustomerSurveySummary: Sendable, Hashable {
+    /// The survey kind.
+    public var kind: SurveyKind
+    /// Responses of this kind.
+    public var count: Int
+    /// Their mean score.
+    public var mean: Double
+    /// The latest response's score, survey and time (latest by `occurredAt`, ties by
+    /// position).
+    public var latest: Int
+    public var latestSurveyId: String
+    public var latestAt: Date
+    /// The response before the latest one, if any.
+    public var previous: Int?
+    /// ``latest`` − ``previous``: positive when the customer answered better; `nil` with
+    /// one response.
+    public var trend: Int? { previous.map { latest - $0 } }
+
+    public init(kind: SurveyKind, count: Int, mean: Double, latest: Int, latestSurveyId: String, latestAt: Date, previous: Int?) {
+        self.kind = kind
+        self.count = count
+        self.mean = mean
+        self.latest = latest
+        self.latestSurveyId = latestSurveyId
+        self.latestAt = latestAt
+        self.previous = previous
+    }
+}
+
+/// One customer's satisfaction as of a point of view (domain.md §5): per survey kind the
+/// latest score, the mean, the count and the trend, and the closed loop on the
+/// customer's detractor responses.
+public struct CustomerSatisfaction: Sendable, Hashable {
+    /// The customer (the survivor when customers were merged).
+    public var customer: StreamID
+    /// The point of view.
+    public var asOf: AsOf
+    /// The thresholds used.
+    public var policy: SatisfactionPolicy
+    /// Per kind answered.
+    public var surveys: [SurveyKind: CustomerSurveySummary]
+    /// The follow-ups the customer's detractor responses opened.
+    public var closedLoop: ClosedLoopSummary
+
+    public init(customer: StreamID, asOf: AsOf, policy: SatisfactionPolicy, surveys: [SurveyKind: CustomerSurveySummary], closedLoop: ClosedLoopSummary) {
+        self.customer = customer
+        self.asOf = asOf
+        self.policy = policy
+        self.surveys = surveys
+        self.closedLoop = closedLoop
+    }
+
+    /// One customer's satisfaction from its history.
+    public init(history: CustomerHistory, policy: SatisfactionPolicy = .standard) {
+        var responses: [SurveyKind: [(record: CustomerEventRecord, answer: SurveyAnswered)]] = [:]
+        var loop = ClosedLoopTracker(policy: policy)
+        for record in history.records {
+            if case .surveyAnswered(let answer) = record.event {
+                responses[answer.kind, default: []].append((record, answer))
+                loop.noteResponse(answer, of: history.customer, record: record)
+            }
+        }
+        for record in history.records { loop.noteContact(record, of: history.customer) }
+        var surveys: [SurveyKind: CustomerSurveySummary] = [:]
+        for (kind, list) in responses {
+            // History records are in (occurredAt, position) order already.
+            let latest = list[list.count - 1]
+            surveys[kind] = CustomerSurveySummary(
+                kind: kind, count: list.count, mean: Double(list.reduce(0) { $0 + $1.answer.score }) / Double(list.count),
+                latest: latest.answer.score, latestSurveyId: latest.answer.surveyId, latestAt: latest.record.occurredAt,
+                previous: list.count > 1 ? list[list.count - 2].answer.score : nil
+            )
+        }
+        self.init(customer: history.customer, asOf: history.asOf, policy: policy, surveys: surveys, closedLoop: loop.summary(at: history.asOf.time))
+    }
+}
+
+extension Ledger {
+    /// A customer's satisfaction as of a point of view, merged customers folded in.
+    public func satisfaction(of customer: StreamID, asOf: AsOf = .now(), policy: SatisfactionPolicy = .standard) throws(LedgerError) -> CustomerSatisfaction {
+        CustomerSatisfaction(history: try history(of: customer, asOf: asOf), policy: policy)
+    }
+}
