@@ -11,6 +11,7 @@ public struct AttentionPolicy: Sendable, Hashable, Codable {
     /// CSAT scores up to this one are detractors. Default 2 (1–2).
     public var csatDetractorMaximum: Int
 
+    /// A policy; every argument defaults to the documented default.
     public init(notContactedDays: Int = 30, complaintOpenDays: Int = 14, npsDetractorMaximum: Int = 6, csatDetractorMaximum: Int = 2) {
         precondition(notContactedDays >= 0 && complaintOpenDays >= 0, "Attention windows are day counts")
         self.notContactedDays = notContactedDays

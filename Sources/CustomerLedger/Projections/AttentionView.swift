@@ -23,6 +23,7 @@ public struct CustomerAttention: Sendable, Hashable {
     /// The reasons, in the order of ``AttentionReason``'s cases.
     public var reasons: [AttentionReason]
 
+    /// A customer with its reasons.
     public init(customer: StreamID, reasons: [AttentionReason]) {
         self.customer = customer
         self.reasons = reasons
@@ -34,13 +35,16 @@ public struct CustomerAttention: Sendable, Hashable {
 
 /// Every customer that needs attention, as of a point of view.
 public struct AttentionReport: Sendable, Hashable {
+    /// The point of view; the rules are evaluated at its time.
     public var asOf: AsOf
+    /// The thresholds used.
     public var policy: AttentionPolicy
     /// Customers with at least one reason, by id.
     public var customers: [CustomerAttention]
     /// Customers known and not forgotten (the ones examined).
     public var customersExamined: Int
 
+    /// A report with its parts.
     public init(asOf: AsOf, policy: AttentionPolicy, customers: [CustomerAttention], customersExamined: Int) {
         self.asOf = asOf
         self.policy = policy

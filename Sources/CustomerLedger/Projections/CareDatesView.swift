@@ -12,6 +12,7 @@ public struct CareDatesPolicy: Sendable, Hashable, Codable {
     /// `birthday` and `anniversary`.
     public var yearlyDates: Set<String>
 
+    /// A policy; every argument defaults to the documented default.
     public init(horizonDays: Int = 30, yearlyDates: Set<String> = ["birthday", "anniversary"]) {
         precondition(horizonDays >= 0, "The horizon is a day count")
         self.horizonDays = horizonDays
@@ -37,6 +38,7 @@ public struct CareDate: Sendable, Hashable {
     /// Whether it comes back every year.
     public var yearly: Bool
 
+    /// A care date with its parts.
     public init(customer: StreamID, name: String, recorded: CalendarDate, next: CalendarDate, daysUntil: Int, yearly: Bool) {
         self.customer = customer
         self.name = name
@@ -49,11 +51,14 @@ public struct CareDate: Sendable, Hashable {
 
 /// The care dates coming up, as of a point of view.
 public struct CareDatesReport: Sendable, Hashable {
+    /// The point of view; today is the UTC day of its time.
     public var asOf: AsOf
+    /// The horizon and yearly names used.
     public var policy: CareDatesPolicy
     /// By ``CareDate/next``, then customer and name.
     public var dates: [CareDate]
 
+    /// A report with its parts.
     public init(asOf: AsOf, policy: CareDatesPolicy, dates: [CareDate]) {
         self.asOf = asOf
         self.policy = policy

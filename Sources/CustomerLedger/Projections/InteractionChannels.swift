@@ -37,6 +37,7 @@ public struct CustomerInteractions: Sendable, Hashable {
     public var customer: StreamID
     /// The point of view; overdue is judged at `asOf.time`.
     public var asOf: AsOf
+    /// Interactions per channel and direction.
     public var channelMix: ChannelMix
     /// The latest interaction's `occurredAt` per channel used.
     public var lastContact: [Channel: Date]
@@ -70,6 +71,7 @@ public struct CustomerInteractions: Sendable, Hashable {
 
 /// The channel mix of every customer together.
 public struct ChannelMixReport: Sendable, Hashable {
+    /// The point of view.
     public var asOf: AsOf
     /// All interactions of all customers.
     public var mix: ChannelMix
@@ -78,6 +80,7 @@ public struct ChannelMixReport: Sendable, Hashable {
     /// Customers with at least one interaction.
     public var customersContacted: Int
 
+    /// A report with its parts.
     public init(asOf: AsOf, mix: ChannelMix, customersByChannel: [Channel: Int], customersContacted: Int) {
         self.asOf = asOf
         self.mix = mix
@@ -88,6 +91,7 @@ public struct ChannelMixReport: Sendable, Hashable {
 
 /// Open follow-ups of every customer.
 public struct FollowUpReport: Sendable, Hashable {
+    /// The point of view.
     public var asOf: AsOf
     /// Open follow-ups by due time, each with its customer after merges in ``owners``.
     public var open: [FollowUp]
@@ -96,6 +100,7 @@ public struct FollowUpReport: Sendable, Hashable {
     /// How many open follow-ups are overdue at `asOf.time`.
     public var overdueCount: Int
 
+    /// A report with its parts.
     public init(asOf: AsOf, open: [FollowUp], owners: [StreamID], overdueCount: Int) {
         self.asOf = asOf
         self.open = open

@@ -4,10 +4,13 @@ public import LedgerCore
 /// A complaint: opened by `complaint.opened`, closed by `complaint.resolved` with the
 /// same complaint id; the time to resolve is derived (domain.md §2).
 public struct Complaint: Sendable, Hashable {
+    /// The host's id of the complaint; its resolution names it.
     public var complaintId: String
     /// The customer whose stream holds it.
     public var customer: StreamID
+    /// What it is about (`delivery`, `billing`, …).
     public var category: String
+    /// How serious it is.
     public var severity: ComplaintSeverity
     /// When it was opened.
     public var openedAt: Date
@@ -16,6 +19,7 @@ public struct Complaint: Sendable, Hashable {
     /// When it was resolved, if it was.
     public var resolvedAt: Date?
 
+    /// A complaint with its parts.
     public init(complaintId: String, customer: StreamID, category: String, severity: ComplaintSeverity, openedAt: Date, position: LogPosition, resolvedAt: Date? = nil) {
         self.complaintId = complaintId
         self.customer = customer

@@ -23,6 +23,7 @@ public struct FollowUp: Sendable, Hashable {
     /// The completion's outcome.
     public var outcome: String?
 
+    /// A follow-up with its parts.
     public init(
         interactionId: String, customer: StreamID, action: Personal<String>, channel: Channel, openedAt: Date,
         dueAt: Date, position: LogPosition, completedAt: Date? = nil, outcome: String? = nil

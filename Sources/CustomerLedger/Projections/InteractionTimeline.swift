@@ -43,6 +43,7 @@ public struct TimelineFilter: Sendable, Hashable {
     /// when this is set.
     public var channels: Set<Channel>?
 
+    /// A filter; `nil` lets every kind or channel through.
     public init(kinds: Set<CustomerEventKind>? = nil, channels: Set<Channel>? = nil) {
         self.kinds = kinds
         self.channels = channels

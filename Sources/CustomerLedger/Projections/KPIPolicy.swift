@@ -8,6 +8,7 @@ public struct KPIPolicy: Sendable, Hashable, Codable {
     /// and retention). Default: new, growth, mature, declining.
     public var activeStages: Set<LifecycleStage>
 
+    /// A policy; every argument defaults to the documented default.
     public init(lifecycle: LifecyclePolicy = .standard, activeStages: Set<LifecycleStage> = [.new, .growth, .mature, .declining]) {
         self.lifecycle = lifecycle
         self.activeStages = activeStages

@@ -3,11 +3,14 @@ public import LedgerCore
 
 /// A share with the counts it comes from.
 public struct KPIRate: Sendable, Hashable {
+    /// The customers counted.
     public var numerator: Int
+    /// The customers they are counted among.
     public var denominator: Int
     /// numerator ÷ denominator, `nil` when the denominator is 0.
     public var value: Double? { denominator == 0 ? nil : Double(numerator) / Double(denominator) }
 
+    /// A rate from its counts.
     public init(numerator: Int, denominator: Int) {
         self.numerator = numerator
         self.denominator = denominator
@@ -16,6 +19,7 @@ public struct KPIRate: Sendable, Hashable {
 
 /// Revenue and order value in one currency over a period.
 public struct KPIRevenue: Sendable, Hashable {
+    /// The currency of every amount here.
     public var currency: Currency
     /// Counted purchases in the period.
     public var orders: Int
@@ -36,6 +40,7 @@ public struct KPIRevenue: Sendable, Hashable {
         return Money(minorUnits: quotient, currency: currency)
     }
 
+    /// Revenue from its parts.
     public init(currency: Currency, orders: Int, sales: Money, refunds: Money) {
         self.currency = currency
         self.orders = orders
@@ -53,6 +58,7 @@ public struct KPIReport: Sendable, Hashable {
     public var to: Date
     /// The point of view (events that happened after its time do not count).
     public var asOf: AsOf
+    /// The rules used.
     public var policy: KPIPolicy
 
     /// Customers with at least one counted purchase in the period.
@@ -76,6 +82,7 @@ public struct KPIReport: Sendable, Hashable {
     /// `retainedCustomers ÷ activeAtStart`.
     public var retentionRate: KPIRate { KPIRate(numerator: retainedCustomers, denominator: activeAtStart) }
 
+    /// A report with its parts.
     public init(
         from: Date, to: Date, asOf: AsOf, policy: KPIPolicy, activeCustomers: Int, newCustomers: Int, activeAtStart: Int,
         churnedFromActive: Int, enteredChurned: Int, retainedCustomers: Int, revenue: [Currency: KPIRevenue]

@@ -17,6 +17,7 @@ public struct LifecycleDistribution: Sendable, Hashable {
     /// Customers in their win-back period (they are also counted as `growth`).
     public var winBack: Int
 
+    /// A distribution with its counts.
     public init(asOf: AsOf, policy: LifecyclePolicy, customers: Int, byStage: [LifecycleStage: Int], byHighestStage: [HighestStage: Int], winBack: Int) {
         self.asOf = asOf
         self.policy = policy

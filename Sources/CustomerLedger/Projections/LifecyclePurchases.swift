@@ -15,8 +15,11 @@ public import LedgerCore
 public struct PurchaseActivity: Sendable, Hashable {
     /// A purchase that counts.
     public struct Purchase: Sendable, Hashable {
+        /// The order it belongs to.
         public var orderId: String
+        /// When it happened.
         public var occurredAt: Date
+        /// The amount, in the order's currency.
         public var amount: Money
         /// Where it was bought (`web`, `store`, …), as recorded.
         public var channel: String?
@@ -25,6 +28,7 @@ public struct PurchaseActivity: Sendable, Hashable {
         /// The event's id.
         public var eventID: EventID
 
+        /// A purchase that counts.
         public init(orderId: String, occurredAt: Date, amount: Money, channel: String? = nil, position: LogPosition, eventID: EventID) {
             self.orderId = orderId
             self.occurredAt = occurredAt
@@ -37,14 +41,18 @@ public struct PurchaseActivity: Sendable, Hashable {
 
     /// A refund that counts.
     public struct Refund: Sendable, Hashable {
+        /// The order it belongs to.
         public var orderId: String
+        /// When it happened.
         public var occurredAt: Date
+        /// The amount, in the order's currency.
         public var amount: Money
         /// The event's global position.
         public var position: LogPosition
         /// The event's id.
         public var eventID: EventID
 
+        /// A refund that counts.
         public init(orderId: String, occurredAt: Date, amount: Money, position: LogPosition, eventID: EventID) {
             self.orderId = orderId
             self.occurredAt = occurredAt

@@ -54,6 +54,7 @@ public struct LifecycleEvaluation: Sendable, Hashable {
     /// The thresholds used.
     public var policy: LifecyclePolicy
 
+    /// An evaluation with its parts (``LifecycleRules`` builds them).
     public init(
         stage: LifecycleStage, winBack: Bool, highestStage: HighestStage, rule: LifecycleRule,
         purchaseCount: Int, lastPurchase: Date?, time: Date, policy: LifecyclePolicy

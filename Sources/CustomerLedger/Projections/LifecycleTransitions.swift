@@ -44,6 +44,7 @@ public struct LifecycleTransition: Sendable, Hashable {
     /// What changed it.
     public var cause: LifecycleCause
 
+    /// A transition with its parts.
     public init(from: LifecycleStage?, fromWinBack: Bool, to: LifecycleStage, winBack: Bool, rule: LifecycleRule, at: Date, cause: LifecycleCause) {
         self.from = from
         self.fromWinBack = fromWinBack
@@ -57,11 +58,14 @@ public struct LifecycleTransition: Sendable, Hashable {
 
 /// The moment a customer reached a highest stage.
 public struct HighestStageMilestone: Sendable, Hashable {
+    /// The stage reached.
     public var stage: HighestStage
+    /// When: the date of the event that reached it.
     public var at: Date
     /// The event that reached it (the first event for `prospect`, a purchase otherwise).
     public var cause: LifecycleCause
 
+    /// A milestone with its parts.
     public init(stage: HighestStage, at: Date, cause: LifecycleCause) {
         self.stage = stage
         self.at = at

@@ -11,6 +11,7 @@ public struct ProfileField<Value: Sendable & Hashable>: Sendable, Hashable {
     /// The position of the event that set it.
     public var position: LogPosition
 
+    /// A field set by the event at `position`, which happened at `occurredAt`.
     public init(value: Value, occurredAt: Date, position: LogPosition) {
         self.value = value
         self.occurredAt = occurredAt

@@ -3,6 +3,7 @@ public import LedgerCore
 
 /// A phone number or email address in a profile.
 public struct ProfileContact: Sendable, Hashable {
+    /// Phone or email.
     public var kind: ContactPoint.Kind
     /// The number or address (erased when the customer was forgotten).
     public var value: Personal<String>
@@ -14,6 +15,7 @@ public struct ProfileContact: Sendable, Hashable {
     /// The position of the event that last added it.
     public var position: LogPosition
 
+    /// A contact as the profile shows it.
     public init(kind: ContactPoint.Kind, value: Personal<String>, isPrimary: Bool, addedAt: Date, position: LogPosition) {
         self.kind = kind
         self.value = value
@@ -25,8 +27,11 @@ public struct ProfileContact: Sendable, Hashable {
 
 /// Consent for one channel, as last changed.
 public struct ProfileConsent: Sendable, Hashable {
+    /// The channel the consent is for (`email`, `sms`, `phone`, …).
     public var channel: String
+    /// Granted or withdrawn.
     public var status: ConsentChanged.Status
+    /// The lawful basis recorded with the change.
     public var lawfulBasis: ConsentChanged.LawfulBasis
     /// Where the consent came from.
     public var source: String?
@@ -35,6 +40,7 @@ public struct ProfileConsent: Sendable, Hashable {
     /// The position of the event that changed it.
     public var position: LogPosition
 
+    /// Consent as the profile shows it.
     public init(channel: String, status: ConsentChanged.Status, lawfulBasis: ConsentChanged.LawfulBasis, source: String?, occurredAt: Date, position: LogPosition) {
         self.channel = channel
         self.status = status
@@ -47,12 +53,18 @@ public struct ProfileConsent: Sendable, Hashable {
 
 /// The most recent interaction of a customer.
 public struct ProfileInteraction: Sendable, Hashable {
+    /// The host's id of the interaction.
     public var interactionId: String
+    /// The channel used.
     public var channel: Channel
+    /// Inbound or outbound.
     public var direction: Direction
+    /// When it happened.
     public var occurredAt: Date
+    /// Its position in the log.
     public var position: LogPosition
 
+    /// An interaction as the profile shows it.
     public init(interactionId: String, channel: Channel, direction: Direction, occurredAt: Date, position: LogPosition) {
         self.interactionId = interactionId
         self.channel = channel
@@ -79,8 +91,11 @@ public struct CustomerProfile: Sendable, Hashable {
     /// The point of view.
     public var asOf: AsOf
 
+    /// Person or company.
     public var kind: ProfileField<CustomerKind>?
+    /// A person's name or a company's full name (personal).
     public var name: ProfileField<Personal<String>>?
+    /// A company's industry.
     public var industry: ProfileField<String>?
     /// A company's main contact.
     public var contactPerson: ProfileField<Personal<ContactPerson>>?
@@ -88,8 +103,11 @@ public struct CustomerProfile: Sendable, Hashable {
     public var phones: [ProfileContact]
     /// Email addresses, in the order they were added.
     public var emails: [ProfileContact]
+    /// Postal address (personal).
     public var address: ProfileField<Personal<String>>?
+    /// City (personal).
     public var city: ProfileField<Personal<String>>?
+    /// Country (personal).
     public var country: ProfileField<Personal<String>>?
     /// When the relationship started: the `firstContact` trait when given (newest wins),
     /// else the first event's `occurredAt`.
@@ -113,7 +131,9 @@ public struct CustomerProfile: Sendable, Hashable {
     public var refundCount: Int
     /// Their total per currency.
     public var refundTotal: [Currency: Money]
+    /// The first counted purchase.
     public var firstPurchase: Date?
+    /// The latest counted purchase.
     public var lastPurchase: Date?
     /// The most recent `interaction.recorded`, any channel or direction.
     public var lastInteraction: ProfileInteraction?
