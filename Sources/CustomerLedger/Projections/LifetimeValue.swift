@@ -16,6 +16,7 @@ public struct LifetimesInputs: Sendable, Hashable {
     /// purchases, refunds not subtracted.
     public var repeatSpend: Money
 
+    /// Builds the value from its parts (projections build it for you).
     public init(frequency: Int, recency: Int, T: Int, repeatSpend: Money) {
         self.frequency = frequency
         self.recency = recency
@@ -47,6 +48,7 @@ public struct LifetimeValue: Sendable, Hashable {
     /// Model inputs; `nil` without a counted purchase in the policy's currency.
     public var inputs: LifetimesInputs?
 
+    /// Builds the value from its parts (projections build it for you).
     public init(customer: StreamID, historic: Money, purchases: Int, inputs: LifetimesInputs?) {
         self.customer = customer
         self.historic = historic
@@ -69,6 +71,7 @@ public struct LifetimeValueReport: Sendable, Hashable {
     /// Customers left out because all their purchases are in other currencies.
     public var customersOnlyInOtherCurrencies: Int
 
+    /// Builds the value from its parts (projections build it for you).
     public init(asOf: AsOf, policy: ValuePolicy, customers: [LifetimeValue], otherCurrencyEvents: [Currency: Int], customersOnlyInOtherCurrencies: Int) {
         self.asOf = asOf
         self.policy = policy

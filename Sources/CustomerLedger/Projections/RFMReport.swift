@@ -12,6 +12,7 @@ public struct RFMValues: Sendable, Hashable {
     /// policy's currency; negative when refunds exceed purchases.
     public var monetary: Money
 
+    /// Builds the value from its parts (projections build it for you).
     public init(recencyDays: Int, frequency: Int, monetary: Money) {
         self.recencyDays = recencyDays
         self.frequency = frequency
@@ -36,6 +37,7 @@ public struct RFMRow: Sendable, Hashable {
     /// Historic lifetime value and model inputs (all history, whatever the window).
     public var lifetimeValue: LifetimeValue
 
+    /// Builds the value from its parts (projections build it for you).
     public init(customer: StreamID, values: RFMValues, recencyScore: Int, frequencyScore: Int, monetaryScore: Int, segment: RFMSegment, lifetimeValue: LifetimeValue) {
         self.customer = customer
         self.values = values
@@ -67,6 +69,7 @@ public struct RFMReport: Sendable, Hashable {
     /// Customers left out because all their purchases are in other currencies.
     public var customersOnlyInOtherCurrencies: Int
 
+    /// Builds the value from its parts (projections build it for you).
     public init(asOf: AsOf, policy: ValuePolicy, windowStart: Date?, customers: [RFMRow], otherCurrencyEvents: [Currency: Int], customersOnlyInOtherCurrencies: Int) {
         self.asOf = asOf
         self.policy = policy

@@ -20,7 +20,9 @@ public struct DetractorFollowUp: Sendable, Hashable {
     public var customer: StreamID
     /// The response's survey, kind and score.
     public var surveyId: String
+    /// The survey kind answered.
     public var kind: SurveyKind
+    /// The detractor's score.
     public var score: Int
     /// When the customer answered.
     public var respondedAt: Date
@@ -35,6 +37,7 @@ public struct DetractorFollowUp: Sendable, Hashable {
     /// Its status at the as-of time.
     public var status: FollowUpStatus
 
+    /// Builds the value from its parts (projections build it for you).
     public init(
         customer: StreamID, surveyId: String, kind: SurveyKind, score: Int, respondedAt: Date, responseID: EventID,
         dueAt: Date, closedAt: Date?, closedBy: EventID?, status: FollowUpStatus
@@ -57,6 +60,7 @@ public struct ClosedLoopSummary: Sendable, Hashable {
     /// The follow-ups, by response time (ties by customer).
     public var followUps: [DetractorFollowUp]
 
+    /// Builds the value from its parts (projections build it for you).
     public init(followUps: [DetractorFollowUp]) {
         self.followUps = followUps
     }

@@ -11,7 +11,9 @@ public struct CustomerSurveySummary: Sendable, Hashable {
     /// The latest response's score, survey and time (latest by `occurredAt`, ties by
     /// position).
     public var latest: Int
+    /// The survey of the latest response.
     public var latestSurveyId: String
+    /// When the latest response happened.
     public var latestAt: Date
     /// The response before the latest one, if any.
     public var previous: Int?
@@ -19,6 +21,7 @@ public struct CustomerSurveySummary: Sendable, Hashable {
     /// one response.
     public var trend: Int? { previous.map { latest - $0 } }
 
+    /// Builds the value from its parts (projections build it for you).
     public init(kind: SurveyKind, count: Int, mean: Double, latest: Int, latestSurveyId: String, latestAt: Date, previous: Int?) {
         self.kind = kind
         self.count = count
@@ -45,6 +48,7 @@ public struct CustomerSatisfaction: Sendable, Hashable {
     /// The follow-ups the customer's detractor responses opened.
     public var closedLoop: ClosedLoopSummary
 
+    /// Builds the value from its parts (projections build it for you).
     public init(customer: StreamID, asOf: AsOf, policy: SatisfactionPolicy, surveys: [SurveyKind: CustomerSurveySummary], closedLoop: ClosedLoopSummary) {
         self.customer = customer
         self.asOf = asOf

@@ -8,6 +8,7 @@ public struct SatisfactionGroup: Sendable, Hashable {
     /// The score per kind (every kind present; empty when nobody in the group answered it).
     public var scores: [SurveyKind: SatisfactionScore]
 
+    /// Builds the value from its parts (projections build it for you).
     public init(name: String, scores: [SurveyKind: SatisfactionScore]) {
         self.name = name
         self.scores = scores
@@ -28,6 +29,7 @@ public struct SatisfactionDimension: Sendable, Hashable {
     /// meaningful: a dimension is not the recommend question the NPS formula is defined on.
     public var score: SatisfactionScore
 
+    /// Builds the value from its parts (projections build it for you).
     public init(kind: SurveyKind, name: String, score: SatisfactionScore) {
         self.kind = kind
         self.name = name
@@ -67,6 +69,7 @@ public struct SatisfactionReport: Sendable, Hashable {
     /// The follow-ups of the detractor responses in the period.
     public var closedLoop: ClosedLoopSummary
 
+    /// Builds the value from its parts (projections build it for you).
     public init(
         asOf: AsOf, policy: SatisfactionPolicy, period: Range<Date>?, interval: SatisfactionInterval,
         responses: [SurveyKind: Int], headline: [SurveyKind: SatisfactionScore], trend: [SatisfactionTrendPoint],

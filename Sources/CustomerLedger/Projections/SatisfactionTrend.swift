@@ -49,6 +49,7 @@ public struct SatisfactionTrendPoint: Sendable, Hashable {
     /// The score per kind (every kind present; empty when nobody answered).
     public var scores: [SurveyKind: SatisfactionScore]
 
+    /// Builds the value from its parts (projections build it for you).
     public init(start: Date, end: Date, scores: [SurveyKind: SatisfactionScore]) {
         self.start = start
         self.end = end

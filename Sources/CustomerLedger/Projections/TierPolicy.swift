@@ -6,6 +6,7 @@ public struct TierThreshold: Sendable, Hashable, Codable {
     /// Counted purchases (cancelled orders left out) in the trailing window, at least.
     public var minimumPurchases: Int
 
+    /// A threshold; at least one purchase.
     public init(minimumNetSpend: Money, minimumPurchases: Int) {
         precondition(minimumPurchases >= 1, "A tier threshold needs at least one purchase")
         self.minimumNetSpend = minimumNetSpend
@@ -26,6 +27,7 @@ public struct TierThreshold: Sendable, Hashable, Codable {
         minimumPurchases = try container.decode(Int.self, forKey: .minimumPurchases)
     }
 
+    /// Encodes like ``init(from:)`` reads.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeMoney(minimumNetSpend, amount: .minimumNetSpend, currency: .currency)

@@ -42,6 +42,7 @@ public struct TierReviewLine: Sendable, Hashable {
     /// Counted purchases in the trailing window at the close.
     public var trailingPurchases: Int
 
+    /// Builds the value from its parts (projections build it for you).
     public init(customer: StreamID, tier: Tier, previousTier: Tier?, direction: TierDirection, trailingNetSpend: Money, trailingPurchases: Int) {
         self.customer = customer
         self.tier = tier
@@ -64,6 +65,7 @@ public struct TierReviewQuarter: Sendable, Hashable {
     /// Every customer known by the close, by customer id.
     public var customers: [TierReviewLine]
 
+    /// Builds the value from its parts (projections build it for you).
     public init(quarter: Quarter, evaluatedAt: Date, isComplete: Bool, customers: [TierReviewLine]) {
         self.quarter = quarter
         self.evaluatedAt = evaluatedAt
@@ -115,6 +117,7 @@ public struct TierReview: Sendable, Hashable {
     /// left out.
     public var quarters: [TierReviewQuarter]
 
+    /// Builds the value from its parts (projections build it for you).
     public init(asOf: AsOf, policy: TierPolicy, quarters: [TierReviewQuarter]) {
         self.asOf = asOf
         self.policy = policy

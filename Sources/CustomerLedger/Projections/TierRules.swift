@@ -20,6 +20,7 @@ public struct TierAssessment: Sendable, Hashable {
     /// The thresholds used.
     public var policy: TierPolicy
 
+    /// Builds the value from its parts (projections build it for you).
     public init(
         tier: Tier, time: Date, windowStart: Date, trailingNetSpend: Money, trailingPurchases: Int,
         hasPurchased: Bool, otherCurrencyEvents: Int, policy: TierPolicy

@@ -14,8 +14,9 @@ public struct CustomerValue: Sendable, Hashable {
     public var grossSpend: Money
     /// Refunds of counted orders, all history.
     public var refunded: Money
-    /// The first and the latest counted purchase in the policy's currency.
+    /// The first counted purchase in the policy's currency.
     public var firstPurchase: Date?
+    /// The latest counted purchase in the policy's currency.
     public var lastPurchase: Date?
     /// Recency, frequency and monetary value in the window; `nil` without a purchase in it.
     public var rfm: RFMValues?
@@ -24,6 +25,7 @@ public struct CustomerValue: Sendable, Hashable {
     /// Purchases and refunds in other currencies, left out, per currency.
     public var otherCurrencyEvents: [Currency: Int]
 
+    /// Builds the value from its parts (projections build it for you).
     public init(
         customer: StreamID, asOf: AsOf, policy: ValuePolicy, grossSpend: Money, refunded: Money,
         firstPurchase: Date?, lastPurchase: Date?, rfm: RFMValues?, lifetimeValue: LifetimeValue,

@@ -34,6 +34,7 @@ public struct ValuePolicy: Sendable, Hashable, Codable {
     /// Historic lifetime value and the lifetimes model inputs always cover all history.
     public var window: ValueWindow
 
+    /// A policy; every argument defaults to the documented default.
     public init(currency: Currency = .usd, window: ValueWindow = .allHistory) {
         if case .days(let count) = window { precondition(count >= 1, "A value window is at least one day") }
         if case .months(let count) = window { precondition(count >= 1, "A value window is at least one month") }
