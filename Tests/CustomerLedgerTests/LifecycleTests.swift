@@ -207,6 +207,11 @@ fileprivate func buy(_ ledger: Ledger, _ customer: StreamID, _ order: String, _ 
         try await ledger.merge(["B"], into: "A", occurredAt: day("2024-04-01"))
         try await ledger.unmerge(["B"], from: "A", occurredAt: day("2024-05-01"))
 
+        // Before the merge (as of 2024-03-31): A has one purchase 59 days old → new; B has
+        // two, the last 21 days old, $50 > $0 → growth.
+        #expect(try ledger.lifecycle(of: "A", asOf: AsOf(time: day("2024-03-31")))?.stage == .new)
+        #expect(try ledger.lifecycle(of: "B", asOf: AsOf(time: day("2024-03-31")))?.stage == .growth)
+
         // Merged (as of 2024-04-15): three purchases. Mean gap (2024-02-01 → 03-10 = 29 + 9 =
         // 38 days) / 2 = 19; 1.5 × 19 = 28.5 days after 03-10 is 04-07 12:00 < 04-15: declining.
         let merged = try #require(try ledger.lifecycle(of: "B", asOf: AsOf(time: day("2024-04-15"))))
