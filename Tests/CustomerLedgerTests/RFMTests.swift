@@ -34,12 +34,13 @@ fileprivate func buy(_ ledger: Ledger, _ customer: StreamID, _ orderId: String, 
     ///
     /// C: Jan 31 + Feb 29 + Mar 31 + Apr 30 + May 31 + Jun 30 = 182 days. D: Apr 2 → Jul 1
     /// = 28 + 31 + 30 + 1 = 90. E: a leap year, 366.
-    /// - R, worst first: E(366) C(182) D(90) A(1) B(1) — A and B tie, A's id sorts first,
-    ///   so A = 4 and B = 5.
-    /// - F, fewest first: C(1) E(1) B(2) A(3) D(4) — C before E by id: C = 1, E = 2.
+    /// Ties put the larger id first (lower score):
+    /// - R, worst first: E(366) C(182) D(90) B(1) A(1) — A and B tie, B's id is larger,
+    ///   so B = 4 and A = 5.
+    /// - F, fewest first: E(1) C(1) B(2) A(3) D(4) — E before C: E = 1, C = 2.
     /// - M, lowest first: C(−500) D(40) B(75) A(600) E(5000).
-    /// Segments: A R4 F4 loyal; B R5 F3 potential loyalist; C R2 F1 hibernating; D R3 F5
-    /// loyal; E R1 F2 hibernating.
+    /// Segments: A R5 F4 champions; B R4 F3 potential loyalist; C R2 F2 hibernating; D R3
+    /// F5 loyal; E R1 F1 hibernating.
     @Test func scoresFiveCustomersWithTiesRefundsCancellationsAndAMerge() async throws {
         let fixture = try LedgerFixture()
         let ledger = fixture.ledger
@@ -63,29 +64,30 @@ fileprivate func buy(_ ledger: Ledger, _ customer: StreamID, _ orderId: String, 
             "\($0.customer) \($0.values.recencyDays) \($0.values.frequency) \($0.values.monetary.amountText) \($0.code) \($0.segment)"
         }
         #expect(rows == [
-            "A 1 3 600.00 444 loyal",
-            "B 1 2 75.00 533 potentialLoyalist",
-            "C 182 1 -500.00 211 hibernating",
+            "A 1 3 600.00 544 champions",
+            "B 1 2 75.00 433 potentialLoyalist",
+            "C 182 1 -500.00 221 hibernating",
             "D 90 4 40.00 352 loyal",
-            "E 366 1 5000.00 125 hibernating",
+            "E 366 1 5000.00 115 hibernating",
         ])
         #expect(report.row(for: "M1") == nil)  // counted once, under B
         #expect(report.policy == .standard)
         #expect(report.windowStart == nil)
-        #expect(report.segmentCounts == [.loyal: 2, .potentialLoyalist: 1, .hibernating: 2])
+        #expect(report.segmentCounts == [.champions: 1, .loyal: 1, .potentialLoyalist: 1, .hibernating: 2])
 
         // A six-month window: (2024-01-01, 2024-07-01]. C's purchase at midnight on
         // 01-01 is outside (start excluded), E's too: A, B, D remain. n = 3, so rank r
-        // scores ⌈5r/3⌉: 2, 4, 5. R worst first: D(90) A(1) B(1) → D 2, A 4, B 5.
+        // scores ⌈5r/3⌉: 2, 4, 5. R worst first: D(90) B(1) A(1) → D 2, B 4, A 5.
         let windowed = try ledger.rfm(asOf: AsOf(time: day("2024-07-01")), policy: ValuePolicy(window: .months(6)))
         #expect(windowed.windowStart == day("2024-01-01"))
         #expect(windowed.customers.map(\.customer) == ["A", "B", "D"])
-        #expect(windowed.customers.map(\.recencyScore) == [4, 5, 2])
+        #expect(windowed.customers.map(\.recencyScore) == [5, 4, 2])
     }
 
     /// Seven one-purchase customers bought on seven days: rank r of 7 scores ⌈5r/7⌉ =
     /// 1, 2, 3, 3, 4, 5, 5 (5/7→1, 10/7→2, 15/7→3, 20/7→3, 25/7→4, 30/7→5, 35/7→5).
-    /// Their frequencies all tie at 1, so F follows the ids: the same scores in id order.
+    /// Their frequencies (and amounts) all tie, so F and M follow the ids, the larger id
+    /// ranked lower: C7 has rank 1 … C1 rank 7, so in id order 5, 5, 4, 3, 3, 2, 1.
     @Test func unevenQuintilesAndAllTiedFrequencies() async throws {
         let fixture = try LedgerFixture()
         let ledger = fixture.ledger
@@ -95,8 +97,8 @@ fileprivate func buy(_ ledger: Ledger, _ customer: StreamID, _ orderId: String, 
         }
         let report = try ledger.rfm(asOf: AsOf(time: day("2024-06-30")))
         #expect(report.customers.map(\.recencyScore) == [1, 2, 3, 3, 4, 5, 5])
-        #expect(report.customers.map(\.frequencyScore) == [1, 2, 3, 3, 4, 5, 5])
-        #expect(report.customers.map(\.monetaryScore) == [1, 2, 3, 3, 4, 5, 5])
+        #expect(report.customers.map(\.frequencyScore) == [5, 5, 4, 3, 3, 2, 1])
+        #expect(report.customers.map(\.monetaryScore) == [5, 5, 4, 3, 3, 2, 1])
     }
 
     @Test func aSingleCustomerWithOnePurchaseScoresFiveEverywhere() async throws {

@@ -1,8 +1,9 @@
 /// Quintile scores by rank (docs/domain-rules/value.md): the customers are sorted from
-/// worst to best, ties broken by customer id (the smaller id first, so it gets the lower
-/// or equal score), and the customer at rank r (1-based) of n gets ⌈5·r / n⌉. The best
-/// customer always scores 5; with n ≥ 5 the worst scores 1 and each score holds a fifth
-/// of the customers (±1).
+/// worst to best, ties broken by customer id (the larger id first, so among equal values
+/// the smaller id — with ids issued in order, the longer-standing customer — gets the
+/// higher or equal score), and the customer at rank r (1-based) of n gets ⌈5·r / n⌉. The
+/// best customer always scores 5; with n ≥ 5 the worst scores 1 and each score holds a
+/// fifth of the customers (±1).
 enum RFMScoring {
     /// The score of the customer at 1-based `rank` among `count`.
     static func score(rank: Int, of count: Int) -> Int {
@@ -10,12 +11,13 @@ enum RFMScoring {
         return (5 * rank + count - 1) / count
     }
 
-    /// Scores for `items`, ordered by `worseThan` (a strict order on the value), ties by id.
+    /// Scores for `items`, ordered by `worseThan` (a strict order on the value), ties by
+    /// id, the larger first.
     static func scores<Item>(
         _ items: [Item], id: (Item) -> StreamID, worseThan: (Item, Item) -> Bool, equal: (Item, Item) -> Bool
     ) -> [StreamID: Int] {
         let sorted = items.sorted { lhs, rhs in
-            equal(lhs, rhs) ? id(lhs) < id(rhs) : worseThan(lhs, rhs)
+            equal(lhs, rhs) ? id(rhs) < id(lhs) : worseThan(lhs, rhs)
         }
         var scores: [StreamID: Int] = [:]
         for (index, item) in sorted.enumerated() { scores[id(item)] = score(rank: index + 1, of: sorted.count) }
