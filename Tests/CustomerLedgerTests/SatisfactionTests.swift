@@ -137,6 +137,7 @@ fileprivate func contact(_ ledger: Ledger, _ customer: StreamID, _ date: Date, c
             "nps product 1 10.0", "nps service 1 8.0", "csat service 1 4.0",
         ])
         #expect(report.byDimension.last?.score.percentFavourable == 100)
+        #expect(report.byDimension.map(\.headline) == [nil, nil, 100])
 
         let loop = report.closedLoop
         #expect(loop.followUps.map { "\($0.customer) \($0.score) \($0.status.rawValue)" } == ["A 3 closedInTime", "D 2 closedLate", "B 0 overdue"])

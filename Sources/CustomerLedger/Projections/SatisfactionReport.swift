@@ -35,6 +35,10 @@ public struct SatisfactionDimension: Sendable, Hashable {
         self.name = name
         self.score = score
     }
+
+    /// The kind's headline where it makes sense: % satisfied for CSAT, the mean for CES;
+    /// `nil` for NPS dimensions (and without ratings).
+    public var headline: Double? { kind == .nps ? nil : score.headline }
 }
 
 /// Satisfaction over the population for a period (domain.md §5). Headline scores,
