@@ -1,7 +1,9 @@
 import CustomerLedger
 import Foundation
 
-/// The demo's closing summary: what the ledger holds, from the library's projections.
+/// The demo's closing summary, from the library's projections: the lifecycle
+/// distribution, tiers and their quarterly movement, the satisfaction headline and
+/// trend, and the customers who most need attention.
 struct DemoDashboard {
     let ledger: Ledger
     let output: OutputWriter
@@ -9,19 +11,27 @@ struct DemoDashboard {
 
     func print() throws {
         try output.line()
-        try output.line("Dashboard as of \(Show.date(asOf.time)):")
-        try eventCounts()
+        try output.line("Dashboard as of \(Show.date(asOf.time)) (what the other commands show with --as-of \(Show.day(asOf.time))):")
+        try lifecycle()
+        try tiers()
     }
 
-    /// Events per type, read from the log without decoding payloads.
-    private func eventCounts() throws {
-        var counts: [String: Int] = [:]
-        try ledger.readLog { counts[$0.type, default: 0] += 1 }
+    private func heading(_ text: String) throws {
         try output.line()
-        let table = TextTable([.left("EVENT TYPE"), .right("EVENTS")], output: output)
-        for (type, count) in counts.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
-            try table.add([type, String(count)])
-        }
-        try table.finish()
+        try output.line("== \(text)")
+        try output.line()
+    }
+
+    private func lifecycle() throws {
+        let distribution = try ledger.lifecycleDistribution(asOf: asOf)
+        try heading("Lifecycle of \(distribution.customers) customers (merged customers count once)")
+        try LifecycleCommand.printDistribution(distribution, to: output)
+    }
+
+    private func tiers() throws {
+        let quarters = TimeMath.quarter(of: asOf.time)
+        let review = try ledger.tierReview(quarters: quarters.previous.previous.previous...quarters, asOf: asOf)
+        try heading("Tiers per quarter and how they moved (↑ ↓ = against the previous quarter's close)")
+        try TiersCommand.printSummary(review.quarters, to: output)
     }
 }

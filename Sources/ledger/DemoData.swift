@@ -231,6 +231,13 @@ private struct CustomerScript {
         (random.pick(Self.firstNames), random.pick(Self.lastNames))
     }
 
+    /// The name of the person with this index, from a generator of its own, so a
+    /// duplicate record can carry its original's name.
+    private static func personName(index: Int) -> (first: String, last: String) {
+        var names = DemoRandom(seed: DemoData.seed ^ 0x4E41_4D45, stream: UInt64(index))
+        return (names.pick(firstNames), names.pick(lastNames))
+    }
+
     private mutating func register() throws {
         let (city, country) = random.pick(Self.cities)
         let address = "\(random.pick(Self.streets)) \(random.int(1...180))"
@@ -258,7 +265,7 @@ private struct CustomerScript {
             tags = ["b2b"]
             actor = "agent:\(owner!)"
         } else {
-            let name = personName()
+            let name = Self.personName(index: customer.index)
             traits.name = "\(name.first) \(name.last)"
             let birthYear = random.int(1950...2004)
             let birthMonth = random.int(1...12)
@@ -544,9 +551,8 @@ private struct CustomerScript {
     /// little activity, then a merge into the original (and, for one namesake, an unmerge).
     private mutating func runDuplicate() throws {
         let original = all[customer.duplicateOf!]
-        let name = personName()
-        var traits = CustomerTraits(kind: .person, name: "\(name.first) \(name.last)")
-        traits.city = random.pick(Self.cities).0
+        let name = Self.personName(index: original.index)
+        let traits = CustomerTraits(kind: .person, name: "\(name.first) \(name.last)")
         try emit(CustomerRegistered(traits: traits, contacts: [ContactPoint(kind: .email, value: "\(name.first.lowercased()).\(customer.index)@mail.example", isPrimary: true)]),
                  at: customer.registeredAt, actor: "system:signup")
         try interaction(at: customer.registeredAt + random.int64(1...5) * Self.day, channel: .chat, direction: .inbound, subject: "Product advice", outcome: "information given", nextAction: nil)
