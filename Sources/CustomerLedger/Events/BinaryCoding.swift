@@ -219,10 +219,18 @@ struct BinaryReader {
             throw problem(field, at: start, "a text of \(length) bytes runs past the end (\(remaining) bytes left)")
         }
         let utf8 = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + Int(length)]).assumingMemoryBound(to: UInt8.self)
+        offset += Int(length)
+        // ASCII needs no validation, and String(decoding:) is much faster than the
+        // generic String(validating:), which the rest of the text needs.
+        var ascii = true
+        for byte in utf8 where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii { return String(decoding: utf8, as: UTF8.self) }
         guard let text = String(validating: utf8, as: UTF8.self) else {
             throw problem(field, at: start, "the text is not valid UTF-8")
         }
-        offset += Int(length)
         return text
     }
 
