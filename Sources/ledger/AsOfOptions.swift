@@ -177,6 +177,18 @@ struct PeriodOptions: ParsableArguments {
     )
     var toText: String?
 
+    /// The period as a half-open range (one microsecond past an inclusive `--to`), or
+    /// `nil` when neither bound is given; a missing bound is open.
+    func range() throws(CommandFailure) -> Range<Date>? {
+        guard fromText != nil || toText != nil else { return nil }
+        let from = try fromText.map { text throws(CommandFailure) in try PointInTime.parse(text, option: "--from", dateAlone: .start) } ?? .distantPast
+        let to = try toText.map { text throws(CommandFailure) in try PointInTime.parse(text, option: "--to") } ?? .distantFuture
+        guard from <= to else {
+            throw CommandFailure("--from \(Timestamp.format(from)) is after --to \(Timestamp.format(to)): give a period that starts before it ends.")
+        }
+        return from..<to.addingTimeInterval(0.000_001)
+    }
+
     /// The period's bounds: `to` defaults to `asOf`, `from` to `defaultLength` before `to`.
     func period(asOf: Date, defaultDays: Double) throws(CommandFailure) -> (from: Date, to: Date) {
         let to = try toText.map { text throws(CommandFailure) in try PointInTime.parse(text, option: "--to") } ?? asOf

@@ -491,8 +491,9 @@ private struct CustomerScript {
             let sentAt = Int64(quarter.start.timeIntervalSince1970) + random.int64(35...60) * Self.day + random.int64(8 * 3_600...20 * 3_600)
             if purchases.contains(where: { $0.seconds < sentAt }), random.chance(25) {
                 let bought = purchases.filter { $0.seconds < sentAt && $0.seconds > sentAt - 365 * Self.day }.count
-                let frequentBonus = min(1.5, Double(bought) * 0.15)
-                let mean = 4.2 + 5.2 * experience + frequentBonus - (hadProblem(before: sentAt) ? 2.8 : 0)
+                let frequentBonus = min(2.0, Double(bought) * 0.12)
+                let lapsed: Double = [.declining, .churned].contains(stage(at: sentAt)) ? 1.2 : 0
+                let mean = 4.7 + 5.0 * experience + frequentBonus - lapsed - (hadProblem(before: sentAt, days: 90) ? 2.6 : 0)
                 try survey(.nps, "nps-\(quarter)", score: Self.clamp(random.normal(mean: mean, deviation: 1.3), 0...10), at: sentAt)
             }
             quarter = quarter.next
@@ -500,12 +501,13 @@ private struct CustomerScript {
     }
 
     private mutating func askCSAT(at time: Int64) throws {
-        let mean = 2.4 + 2.4 * experience + (persona == .frequent ? 0.4 : 0) - (hadProblem(before: time) ? 1.4 : 0)
+        let bought = purchases.filter { $0.seconds <= time && $0.seconds > time - 365 * Self.day }.count
+        let mean = 2.3 + 2.3 * experience + min(0.6, Double(bought) * 0.05) - (hadProblem(before: time, days: 30) ? 1.5 : 0)
         try survey(.csat, "csat-\(Self.calendarDate(time).prefix(7))", score: Self.clamp(random.normal(mean: mean, deviation: 0.8), 1...5), at: time)
     }
 
-    private func hadProblem(before time: Int64) -> Bool {
-        problems.contains { $0 <= time && $0 > time - 120 * Self.day }
+    private func hadProblem(before time: Int64, days: Int64) -> Bool {
+        problems.contains { $0 <= time && $0 > time - days * Self.day }
     }
 
     private mutating func survey(_ kind: SurveyKind, _ surveyID: String, score: Int, at time: Int64) throws {
