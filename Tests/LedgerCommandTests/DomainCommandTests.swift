@@ -153,6 +153,22 @@ import Testing
             let attentionTable = try await Self.run(["attention"] + asOf, ledger)
             #expect(attentionTable.stdout.contains("need attention"))
 
+            // satisfaction
+            let satisfaction = try await Self.json(["satisfaction", "--by", "quarter"] + asOf, ledger)
+            let headline = try #require(satisfaction["headline"] as? [String: [String: Any]])
+            #expect(headline["nps"]?["headline"] as? Double == -100)
+            #expect(headline["csat"]?["headline"] as? Double == 100)
+            #expect(headline["nps"]?["smallSample"] as? Bool == true)
+            #expect((satisfaction["trend"] as? [[String: Any]])?.count == 1)
+            #expect((satisfaction["closedLoop"] as? [String: Any])?["overdue"] as? Int == 1)
+            let satisfactionTable = try await Self.run(["satisfaction", "--from", "2024-05-01", "--to", "2024-05-31"] + asOf, ledger)
+            #expect(satisfactionTable.stdout.contains("NPS"))
+            #expect(satisfactionTable.stdout.contains("-100.0"))
+            let mine = try await Self.json(["satisfaction", "C1"] + asOf, ledger)
+            #expect(((mine["surveys"] as? [String: Any])?["nps"] as? [String: Any])?["latest"] as? Int == 3)
+            let inJune = try await Self.json(["satisfaction", "--from", "2024-06-01"] + asOf, ledger)
+            #expect((inJune["responses"] as? [String: Int])?["nps"] == 0)
+
             // kpis
             let kpis = try await Self.json(["kpis", "--from", "2024-04-01", "--to", "2024-06-30"] + asOf, ledger)
             #expect(kpis["from"] as? String == "2024-04-01T00:00:00.000000Z")
@@ -203,6 +219,8 @@ import Testing
         (["lifecycle", "--as-of", "2024-06-30T12:00"], "--as-of"),
         (["kpis", "--from", "2024-07-01", "--to", "2024-06-01"], "is after --to"),
         (["kpis", "--to", "soon"], "--to \"soon\""),
+        (["satisfaction", "--by", "year"], "--by \"year\" is not one of"),
+        (["satisfaction", "--from", "2024-07-01", "--to", "2024-06-01"], "is after --to"),
         (["tiers", "--quarter", "2024Q5"], "--quarter \"2024Q5\" is not a quarter"),
         (["tiers", "--quarter", "Q2-2024"], "is not a quarter"),
         (["tiers", "--quarter", "2030Q1", "--as-of", "2024-06-30"], "starts after --as-of"),
