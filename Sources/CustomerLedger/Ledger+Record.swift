@@ -11,6 +11,9 @@ extension Ledger {
     ///     occurredAt: Date()
     /// )
     /// ```
+    /// A `survey.answered` response gets the customer's tier and lifecycle stage at
+    /// `occurredAt` snapshotted into it (``snapshot(_:of:at:)``), unless it carries them.
+    ///
     /// - Throws: ``LedgerError/Code-swift.struct/invalidEvent`` when the event fails its
     ///   checks (a score off its scale, an empty order id, …); nothing is written.
     @discardableResult
@@ -22,8 +25,29 @@ extension Ledger {
         metadata: EventMetadata = .empty,
         expecting expectedVersion: ExpectedVersion = .any
     ) async throws(LedgerError) -> AppendResult {
-        let proposed = try ProposedEvent(event, occurredAt: occurredAt, id: id, metadata: metadata)
+        let proposed: ProposedEvent
+        if let response = event as? SurveyAnswered {
+            proposed = try ProposedEvent(try snapshot(response, of: customer, at: occurredAt), occurredAt: occurredAt, id: id, metadata: metadata)
+        } else {
+            proposed = try ProposedEvent(event, occurredAt: occurredAt, id: id, metadata: metadata)
+        }
         return try await append([proposed], to: customer, expecting: expectedVersion)
+    }
+
+    /// A survey response with the customer's tier and lifecycle stage at `time` filled in
+    /// where the caller left them out (domain.md §2: the response snapshots both, so
+    /// breakdowns use what was true when the customer answered).
+    public func snapshot(_ response: SurveyAnswered, of customer: StreamID, at time: Date) throws(LedgerError) -> SurveyAnswered {
+        guard response.tierAtResponse == nil || response.stageAtResponse == nil else { return response }
+        let history = try history(of: customer, asOf: AsOf(time: time))
+        var response = response
+        if response.tierAtResponse == nil {
+            response.tierAtResponse = TierRules.evaluate(history: history, policy: policies.tier).tier
+        }
+        if response.stageAtResponse == nil {
+            response.stageAtResponse = LifecycleRules.evaluate(history: history, policy: policies.lifecycle).stage
+        }
+        return response
     }
 
     /// Merges customers into a survivor: one atomic append of `customers.merged` to the

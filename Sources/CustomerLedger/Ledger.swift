@@ -25,14 +25,35 @@ public final class Ledger: EventStore {
 
     /// The storage engine underneath.
     public let store: LMDBEventStore
+    /// The rules the ledger itself applies when it records (the tier and lifecycle stage
+    /// it snapshots into a survey response). Projections take their own policy argument.
+    public let policies: Policies
 
     /// Opens the ledger in `path`, creating it when missing.
-    public static func open(at path: String = defaultPath, options: LMDBEventStore.Options = .init()) throws(LedgerError) -> Ledger {
-        Ledger(store: try LMDBEventStore.open(at: path, options: options))
+    public static func open(
+        at path: String = defaultPath,
+        options: LMDBEventStore.Options = .init(),
+        policies: Policies = Policies()
+    ) throws(LedgerError) -> Ledger {
+        Ledger(store: try LMDBEventStore.open(at: path, options: options), policies: policies)
     }
 
-    init(store: LMDBEventStore) {
+    init(store: LMDBEventStore, policies: Policies) {
         self.store = store
+        self.policies = policies
+    }
+
+    /// The rules a ledger applies while recording.
+    public struct Policies: Sendable, Hashable {
+        /// Decides the lifecycle stage snapshot of a survey response.
+        public var lifecycle: LifecyclePolicy
+        /// Decides the tier snapshot of a survey response.
+        public var tier: TierPolicy
+
+        public init(lifecycle: LifecyclePolicy = .standard, tier: TierPolicy = .standard) {
+            self.lifecycle = lifecycle
+            self.tier = tier
+        }
     }
 
     /// Finishes queued appends, syncs and closes.

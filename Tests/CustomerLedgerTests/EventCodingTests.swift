@@ -170,7 +170,8 @@ func decodingError(_ event: RecordedEvent, sourceLocation: SourceLocation = #_so
     @Test func typedEventsAreStoredInBinaryAndReadBack() async throws {
         let fixture = try LedgerFixture()
         for (index, sample) in sampleEvents.enumerated() {
-            try await fixture.ledger.record(sample.payload, for: "C1", occurredAt: day("2024-05-01", hour: index % 24))
+            // Appended as given (record would snapshot a response's tier and stage).
+            try await fixture.ledger.append([ProposedEvent(sample.payload, occurredAt: day("2024-05-01", hour: index % 24))], to: "C1")
         }
         var stored: [RecordedEvent] = []
         try fixture.ledger.readLog { stored.append($0) }

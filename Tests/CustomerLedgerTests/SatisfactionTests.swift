@@ -6,10 +6,10 @@ fileprivate func answer(
     _ ledger: Ledger, _ customer: StreamID, _ kind: SurveyKind, _ score: Int, _ date: Date, tier: Tier? = nil,
     stage: LifecycleStage? = nil, channel: String? = nil, dimensions: [String: Int]? = nil
 ) async throws {
-    try await ledger.record(
-        SurveyAnswered(surveyId: "S-\(kind.rawValue)", kind: kind, score: score, dimensions: dimensions, channel: channel, tierAtResponse: tier, stageAtResponse: stage),
-        for: customer, occurredAt: date
-    )
+    // Appended as given, not through `record`, which would snapshot tier and stage: the
+    // tests choose the snapshots, and a missing one must read as "unknown".
+    let response = SurveyAnswered(surveyId: "S-\(kind.rawValue)", kind: kind, score: score, dimensions: dimensions, channel: channel, tierAtResponse: tier, stageAtResponse: stage)
+    try await ledger.append([ProposedEvent(response, occurredAt: date)], to: customer)
 }
 
 fileprivate func contact(_ ledger: Ledger, _ customer: StreamID, _ date: Date, completesFollowUp: Bool = false) async throws {
