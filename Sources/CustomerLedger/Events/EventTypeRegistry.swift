@@ -107,7 +107,7 @@ public struct EventTypeRegistry: Sendable {
         do throws(LedgerError) {
             return try Self.decodeHostEvent(
                 schemaVersion: recorded.schemaVersion, contentType: recorded.contentType, payload: recorded.payload,
-                type: recorded.type, currentVersion: entry.schemaVersion, entry.decodeJSON
+                currentVersion: entry.schemaVersion, entry.decodeJSON
             )
         } catch {
             throw LedgerError(error.code, "The \(recorded.type) event at position \(recorded.position) does not decode: \(error.message)")
@@ -155,7 +155,7 @@ public struct EventTypeRegistry: Sendable {
 
     /// Decodes a host type's JSON payload of this or an older schema version.
     static func decodeHostEvent(
-        schemaVersion: UInt16, contentType: ContentType, payload: Data, type: String, currentVersion: UInt16,
+        schemaVersion: UInt16, contentType: ContentType, payload: Data, currentVersion: UInt16,
         _ decodeJSON: (Data) throws -> any CustomerEventPayload
     ) throws(LedgerError) -> any CustomerEventPayload {
         guard schemaVersion <= currentVersion else {
@@ -231,8 +231,7 @@ extension RecordedEvent {
         }
         do throws(LedgerError) {
             let value = try EventTypeRegistry.decodeHostEvent(
-                schemaVersion: schemaVersion, contentType: contentType, payload: payload, type: self.type,
-                currentVersion: Event.schemaVersion
+                schemaVersion: schemaVersion, contentType: contentType, payload: payload, currentVersion: Event.schemaVersion
             ) { data in try EventCoding.jsonDecoder.decode(Event.self, from: data) }
             return value as! Event
         } catch {
