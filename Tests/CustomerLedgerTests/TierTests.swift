@@ -172,5 +172,9 @@ fileprivate func refund(_ orderId: String, _ amount: String, on date: Date) -> P
         #expect(x.quarters.map(\.customers) == review.quarters.map { $0.customers.filter { $0.customer == "X" } })
         // The pure function agrees with the close (its last instant).
         #expect(try ledger.tier(of: "X", asOf: AsOf(time: day("2024-06-30", hour: 23))).tier == .core)
+        // As of a quarter's last microsecond (what the CLI's "2024-12-31" means) the quarter is over.
+        let lastMicrosecond = day("2025-01-01").addingTimeInterval(-0.000_001)
+        let atClose = try ledger.tierReview(quarters: Quarter("2024Q4")!...Quarter("2024Q4")!, asOf: AsOf(time: lastMicrosecond))
+        #expect(atClose.quarters.map(\.isComplete) == [true])
     }
 }

@@ -151,11 +151,17 @@ struct TierReviewPlan: Sendable {
         }
         self.quarters = quarters
         func window(_ quarter: Quarter) -> TierWindow {
-            quarter.end <= asOf.time
+            Self.isOver(quarter, at: asOf.time)
                 ? TierWindow(closeOf: quarter, months: policy.trailingMonths)
                 : TierWindow(endingAt: asOf.time, months: policy.trailingMonths)
         }
         windows = quarters.isEmpty ? [] : [window(range.lowerBound.previous)] + quarters.map(window)
+    }
+
+    /// Whether `quarter` is over at `time`: the ledger stores microseconds, so its last
+    /// microsecond (`2024-06-30T23:59:59.999999Z`, what a CLI date alone means) closes it.
+    static func isOver(_ quarter: Quarter, at time: Date) -> Bool {
+        quarter.end.microsecondsSince1970 - 1 <= time.microsecondsSince1970
     }
 
     /// One customer's tallies at every window, and whether it was known at each.
@@ -200,7 +206,7 @@ struct TierReviewPlan: Sendable {
                 )
             }
             return TierReviewQuarter(
-                quarter: quarter, evaluatedAt: windows[index].time, isComplete: quarter.end <= asOf.time, customers: lines
+                quarter: quarter, evaluatedAt: windows[index].time, isComplete: TierReviewPlan.isOver(quarter, at: asOf.time), customers: lines
             )
         }
         return TierReview(asOf: asOf, policy: policy, quarters: summaries)
