@@ -145,8 +145,9 @@ public final class LMDBEventStore: EventStore {
             }
             return
         }
-        let parent = (path as NSString).deletingLastPathComponent
-        if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) {
+        // URL, not NSString: Foundation's deletingLastPathComponent traps on one-character paths.
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !FileManager.default.fileExists(atPath: parent) {
             try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         }
         guard mkdir(path, 0o700) == 0 else {

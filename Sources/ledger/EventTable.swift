@@ -30,8 +30,10 @@ struct EventTable {
         try table.finish()
     }
 
-    /// The start of the payload on one line: JSON as text, other content as its size.
-    static func preview(of event: RecordedEvent, length: Int = 60) -> String {
+    /// The start of the payload on one line: JSON as text (a built-in event's binary form
+    /// shown as its JSON), other content as its size.
+    static func preview(of recorded: RecordedEvent, length: Int = 60) -> String {
+        let event = JSONLines.readable(recorded)
         guard event.contentType == .json, let text = String(validating: event.payload, as: UTF8.self) else {
             return "(\(event.contentType), \(event.payload.count) bytes)"
         }

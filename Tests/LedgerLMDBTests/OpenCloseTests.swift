@@ -93,6 +93,15 @@ import Testing
         #expect(error?.message.contains("not a ledger folder") == true)
     }
 
+    @Test(arguments: ["L", "ledger", "sub/L"])
+    func opensRelativePaths(_ path: String) throws {
+        let folder = TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+        let run = try runLedger(["append", "--path", path, "--customer", "C1", "--type", "note", "--data", "{}"], in: folder.path)
+        #expect(run.status == 0, "ledger append failed: \(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/" + path + "/data.mdb"))
+    }
+
     @Test func reportsAFolderThatCannotBeCreated() throws {
         let error = #expect(throws: LedgerError.self) { try LMDBEventStore.open(at: "/proc/no-such-place/ledger") }
         #expect(error?.message.contains("Creating the ledger folder") == true)

@@ -101,9 +101,10 @@ import Testing
 }
 
 /// Runs the `ledger` executable built beside the tests.
-func runLedger(_ arguments: [String], input: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+func runLedger(_ arguments: [String], input: String? = nil, in folder: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = ledgerExecutable()
+    if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
     process.arguments = arguments
     let output = Pipe(), errors = Pipe()
     process.standardOutput = output
