@@ -250,4 +250,92 @@ let benchmarks: @Sendable () -> Void = {
         },
         teardown: { rawScan.tearDown() }
     )
+
+    // MARK: 4. One customer's profile and lifecycle: 50 events, in a small and a big ledger
+
+    let lookupConfiguration = Benchmark.Configuration(
+        metrics: [.throughput, .wallClock],
+        timeUnits: .nanoseconds,  // wall clock per lookup
+        warmupIterations: 2,
+        scalingFactor: .kilo,
+        maxDuration: .seconds(5),
+        maxIterations: 50
+    )
+    // 2,000 customers of 50 events = 100 thousand events; 200,000 customers = 10 million.
+    for (label, customers) in [("100K", 2_000), ("10M", 200_000)] {
+        let lookup = Fixture<[StreamID]>()
+        Benchmark(
+            "One customer profile + lifecycle, 50 events, ledger of \(label) events",
+            configuration: lookupConfiguration,
+            closure: { benchmark in
+                let ledger = lookup.ledger!
+                let targets = lookup.state!
+                for _ in benchmark.scaledIterations {
+                    let customer = targets[lookup.next % targets.count]
+                    lookup.next += 1
+                    blackHole(try ledger.profile(of: customer))
+                    blackHole(try ledger.lifecycle(of: customer))
+                }
+            },
+            setup: {
+                lookup.ledger = try await DomainWorkload.cachedLedger(named: "domain", customers: customers)
+                var generator = SplitMix64(seed: 11)
+                lookup.state = (0..<4_096).map { _ in DomainWorkload.customer(Int(generator.next() % UInt64(customers))) }
+            },
+            teardown: {
+                lookup.ledger?.close()  // the cached ledger stays for the next run
+                lookup.ledger = nil
+            }
+        )
+    }
+
+    // MARK: 5. Full replay into the population projections, against the raw scan
+
+    // 20,000 customers × 50 typed events = 1,000,000 events.
+    let replayCustomers = 20_000
+    let replayConfiguration = Benchmark.Configuration(
+        metrics: [.throughput, .wallClock],
+        timeUnits: .nanoseconds,  // wall clock per event of the log
+        warmupIterations: 1,
+        scalingFactor: .mega,
+        maxDuration: .seconds(20),
+        maxIterations: 5
+    )
+    let replay = Fixture<Void>()
+    Benchmark(
+        "Replay 1M events into lifecycle, value (RFM), satisfaction and attention: ledger",
+        configuration: replayConfiguration,
+        closure: { benchmark in
+            let ledger = replay.ledger!
+            let asOf = AsOf(time: Date(timeIntervalSince1970: 1_767_225_600))  // 2026-01-01
+            blackHole(try ledger.lifecycleDistribution(asOf: asOf))
+            blackHole(try ledger.rfm(asOf: asOf, policy: ValuePolicy(currency: .eur)))
+            blackHole(try ledger.satisfactionReport(asOf: asOf))
+            blackHole(try ledger.customersNeedingAttention(asOf: asOf))
+        },
+        setup: {
+            replay.ledger = try await DomainWorkload.cachedLedger(named: "domain", customers: replayCustomers)
+        },
+        teardown: {
+            replay.ledger?.close()
+            replay.ledger = nil
+        }
+    )
+    let replayRaw = Fixture<RawLogScanner>()
+    Benchmark(
+        "Replay 1M events: raw LMDB cursor scan of the same log",
+        configuration: replayConfiguration,
+        closure: { benchmark in
+            let (count, checksum) = replayRaw.state!.scan()
+            precondition(count == replayCustomers * DomainWorkload.eventsPerCustomer, "scanned \(count) entries")
+            blackHole(checksum)
+        },
+        setup: {
+            let ledger = try await DomainWorkload.cachedLedger(named: "domain", customers: replayCustomers)
+            let folder = URL(fileURLWithPath: ledger.store.path)
+            ledger.close()
+            replayRaw.state = RawLogScanner(folder: folder)
+        },
+        teardown: { replayRaw.state = nil }
+    )
 }
