@@ -14,7 +14,7 @@ extension Ledger {
     /// A `survey.answered` response gets the customer's tier and lifecycle stage at
     /// `occurredAt` snapshotted into it (``snapshot(_:of:at:)``), unless it carries them.
     ///
-    /// - Throws: ``LedgerError/Code-swift.struct/invalidEvent`` when the event fails its
+    /// - Throws: `LedgerError.Code.invalidEvent` when the event fails its
     ///   checks (a score off its scale, an empty order id, …); nothing is written.
     @discardableResult
     public func record(

@@ -128,7 +128,7 @@ struct BinaryWriter {
 }
 
 /// Reads the binary layout's primitives, checking every bound: bad bytes throw a
-/// ``LedgerError/Code-swift.struct/corrupted`` that names the field and the byte offset,
+/// `LedgerError.Code.corrupted` that names the field and the byte offset,
 /// never trap.
 struct BinaryReader {
     private let bytes: UnsafeRawBufferPointer

@@ -6,9 +6,9 @@ extension ProposedEvent {
     /// ``CustomerEventPayload/validate()`` and encoded.
     ///
     /// A built-in event is stored in the compact binary layout
-    /// (``LedgerCore/ContentType/ledgerBinary``), a host's own type as JSON
-    /// (``LedgerCore/ContentType/json``).
-    /// - Throws: ``LedgerError/Code-swift.struct/invalidEvent`` when the event fails its
+    /// (`ContentType.ledgerBinary`), a host's own type as JSON
+    /// (`ContentType.json`).
+    /// - Throws: `LedgerError.Code.invalidEvent` when the event fails its
     ///   checks, or when a host type uses the wire name of a built-in event.
     public init(
         _ payload: some CustomerEventPayload,
@@ -33,7 +33,7 @@ extension CustomerEvent {
     ///
     /// Built-in events decode from the binary layout or, for events stored before it or
     /// through the raw store API, from JSON.
-    /// - Throws: ``LedgerError/Code-swift.struct/corrupted`` when a built-in event's
+    /// - Throws: `LedgerError.Code.corrupted` when a built-in event's
     ///   payload does not decode; the message names the position, the field and the byte.
     public init(decoding recorded: RecordedEvent) throws(LedgerError) {
         self = try EventCoding.decode(recorded)

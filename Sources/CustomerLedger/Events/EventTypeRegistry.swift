@@ -6,7 +6,7 @@ public import LedgerCore
 ///
 /// A host event is any ``CustomerEventPayload``: a `Codable` type with its own wire
 /// name and schema version. It is stored as JSON (content type
-/// ``LedgerCore/ContentType/json``); append it with ``Ledger/record(_:for:occurredAt:id:metadata:expecting:)``
+/// `ContentType.json`); append it with ``Ledger/record(_:for:occurredAt:id:metadata:expecting:)``
 /// or ``LedgerCore/ProposedEvent/init(_:occurredAt:id:metadata:)`` like a built-in one.
 /// Projections see it as ``CustomerEvent/other(_:)``; the registry turns it back into
 /// the host's type:
@@ -47,7 +47,7 @@ public struct EventTypeRegistry: Sendable {
     public var registeredTypeNames: [String] { entries.keys.sorted() }
 
     /// Adds a host type. Registering the same type again does nothing.
-    /// - Throws: ``LedgerError/Code-swift.struct/invalidEvent`` when its name is a built-in
+    /// - Throws: `LedgerError.Code.invalidEvent` when its name is a built-in
     ///   type's, is taken by another Swift type, or is not a valid type name (1–255 bytes,
     ///   no spaces or control characters), or when its schema version is 0.
     public mutating func register<Event: CustomerEventPayload>(_ type: Event.Type) throws(LedgerError) {
@@ -96,8 +96,8 @@ public struct EventTypeRegistry: Sendable {
 
     /// The typed payload of a recorded event: a built-in or a registered type; `nil` for
     /// any other type.
-    /// - Throws: ``LedgerError/Code-swift.struct/corrupted`` when the payload does not
-    ///   decode as its type; ``LedgerError/Code-swift.struct/unsupportedFormat`` when it
+    /// - Throws: `LedgerError.Code.corrupted` when the payload does not
+    ///   decode as its type; `LedgerError.Code.unsupportedFormat` when it
     ///   has a newer schema version than the type.
     public func decode(_ recorded: RecordedEvent) throws(LedgerError) -> (any CustomerEventPayload)? {
         if let builtIn = EventCoding.builtIn[recorded.type] {
@@ -121,7 +121,7 @@ public struct EventTypeRegistry: Sendable {
     ///
     /// The payload is not validated here; ``LedgerCore/ProposedEvent/init(_:occurredAt:id:metadata:)``
     /// does that when it is appended.
-    /// - Throws: ``LedgerError/Code-swift.struct/invalidInput`` with a message that starts
+    /// - Throws: `LedgerError.Code.invalidInput` with a message that starts
     ///   with the type name, such as `purchase.completed: "orderId" is missing.`
     public func payload(fromJSON json: Data, type: String, schemaVersion: UInt16) throws(LedgerError) -> (any CustomerEventPayload)? {
         let expectedVersion: UInt16
@@ -216,9 +216,9 @@ extension RecordedEvent {
     /// ```
     /// An event of an older schema version decodes when the type's `Codable`
     /// implementation reads that shape; a newer one is refused.
-    /// - Throws: ``LedgerError/Code-swift.struct/invalidEvent`` when the event is of
-    ///   another type; ``LedgerError/Code-swift.struct/corrupted`` when it does not decode;
-    ///   ``LedgerError/Code-swift.struct/unsupportedFormat`` for a newer schema version.
+    /// - Throws: `LedgerError.Code.invalidEvent` when the event is of
+    ///   another type; `LedgerError.Code.corrupted` when it does not decode;
+    ///   `LedgerError.Code.unsupportedFormat` for a newer schema version.
     public func decode<Event: CustomerEventPayload>(as type: Event.Type) throws(LedgerError) -> Event {
         guard self.type == Event.eventType else {
             throw LedgerError(.invalidEvent, "The event at position \(position) is of type \(self.type), not \(Event.eventType).")

@@ -9,7 +9,7 @@ public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// A currency by its ISO 4217 code. Codes in ISO 4217 whose minor unit is not 2 are
     /// known by the table below; any other three upper-case letters get 2 decimals.
-    /// - Throws: ``LedgerError/Code-swift.struct/invalidInput`` unless `code` is three
+    /// - Throws: `LedgerError.Code.invalidInput` unless `code` is three
     ///   upper-case ASCII letters.
     public init(_ code: String) throws(LedgerError) {
         guard code.utf8.count == 3, code.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {

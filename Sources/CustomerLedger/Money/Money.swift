@@ -18,7 +18,7 @@ public struct Money: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// Parses a decimal string such as `"12.30"` in `currency`.
-    /// - Throws: ``LedgerError/Code-swift.struct/invalidInput`` for anything but an
+    /// - Throws: `LedgerError.Code.invalidInput` for anything but an
     ///   optional minus sign, digits and at most the currency's number of decimals.
     public init(_ amount: String, _ currency: Currency) throws(LedgerError) {
         self.init(minorUnits: try Self.parse(amount, decimals: currency.minorUnitDigits, currency: currency), currency: currency)
