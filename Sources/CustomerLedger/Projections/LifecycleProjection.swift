@@ -41,9 +41,8 @@ public struct CustomerLifecycle: Sendable, Hashable {
         customer = history.customer
         asOf = history.asOf
         self.policy = policy
-        current = LifecycleRules.evaluate(purchases: activity, at: end, policy: policy)
+        (current, transitions) = replay.run(knownSince: first.occurredAt, firstEvent: first, end: end)
         knownSince = first.occurredAt
-        transitions = replay.transitions(knownSince: first.occurredAt, firstEvent: first, end: end)
         milestones = replay.milestones(knownSince: first.occurredAt, firstEvent: first, end: end)
     }
 }

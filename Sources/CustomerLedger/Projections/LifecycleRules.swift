@@ -112,12 +112,26 @@ public enum LifecycleRules {
     }
 
     static func rule(_ facts: LifecycleFacts, at moment: LifecycleMoment, policy: LifecyclePolicy) -> LifecycleRule {
-        guard let last = facts.lastPurchase, let first = facts.firstPurchase, facts.purchaseCount > 0 else { return .noPurchase }
+        rule(
+            purchaseCount: facts.purchaseCount, firstPurchase: facts.firstPurchase, lastPurchase: facts.lastPurchase,
+            latestWinBack: facts.latestWinBack, at: moment, policy: policy, spendRising: { facts.spendRising }
+        )
+    }
+
+    /// The rule table on the facts' parts. `spendRising` is asked only when the spend
+    /// comparison decides (2+ purchases, recent, not in win-back), so a caller can keep
+    /// it lazy.
+    @inline(__always)
+    static func rule(
+        purchaseCount: Int, firstPurchase: Date?, lastPurchase: Date?, latestWinBack: Date?,
+        at moment: LifecycleMoment, policy: LifecyclePolicy, spendRising: () -> Bool
+    ) -> LifecycleRule {
+        guard let last = lastPurchase, let first = firstPurchase, purchaseCount > 0 else { return .noPurchase }
         if moment.hasReached(last.addingTimeInterval(days(policy.churnDays))) { return .noPurchaseForChurnWindow }
         let recentEnds = last.addingTimeInterval(days(policy.recentDays))
         var gapEnds: Date?
-        if facts.purchaseCount >= policy.meanGapMinimumPurchases {
-            let meanGap = last.timeIntervalSince(first) / Double(facts.purchaseCount - 1)
+        if purchaseCount >= policy.meanGapMinimumPurchases {
+            let meanGap = last.timeIntervalSince(first) / Double(purchaseCount - 1)
             // Purchases all at one instant have no rhythm to fall behind.
             if meanGap > 0 { gapEnds = last.addingTimeInterval(policy.meanGapMultiple * meanGap) }
         }
@@ -128,11 +142,11 @@ public enum LifecycleRules {
             if gapLapsed, !recentLapsed || gapEnds! < recentEnds { return .gapLongerThanUsual }
             return .lastPurchaseNotRecent
         }
-        if let winBack = facts.latestWinBack, !moment.isPast(winBack.addingTimeInterval(days(policy.winBackDays))) {
+        if let winBack = latestWinBack, !moment.isPast(winBack.addingTimeInterval(days(policy.winBackDays))) {
             return .winBack
         }
-        if facts.purchaseCount == 1 { return .onePurchaseRecently }
-        return facts.spendRising ? .spendRising : .spendNotRising
+        if purchaseCount == 1 { return .onePurchaseRecently }
+        return spendRising() ? .spendRising : .spendNotRising
     }
 
     static func days(_ count: Int) -> TimeInterval { TimeMath.secondsPerDay * Double(count) }
