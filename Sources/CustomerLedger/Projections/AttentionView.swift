@@ -137,24 +137,46 @@ extension Ledger {
     /// and complaints not yet matched with their closing event. Forgotten customers are
     /// left out: they are not to be contacted.
     public func customersNeedingAttention(asOf: AsOf = .now(), policy: AttentionPolicy = .standard) throws(LedgerError) -> AttentionReport {
-        var customers: [StreamID: AttentionAccumulator] = [:]
-        var forgotten: Set<StreamID> = []
+        var pass = PopulationPass(asOf: asOf)
+        pass.attention = AttentionPopulation(asOf: asOf, policy: policy)
         do {
-            // Forgotten at any time, even after the point of view: the customer is gone.
-            try forEachCustomerEvent(asOf: AsOf(time: .distantFuture), filter: .only([CustomerForgotten.eventType])) { owner, _ in
-                forgotten.insert(owner)
-            }
-            try forEachCustomerEvent(asOf: asOf) { owner, record in
-                var accumulator = customers.removeValue(forKey: owner) ?? AttentionAccumulator()
-                accumulator.add(record, policy: policy)
-                customers[owner] = accumulator
-            }
+            try pass.run(on: self)
         } catch {
             throw LedgerError.wrapping(error, while: "Reading the attention view")
         }
+        return pass.attention!.finish(owners: pass.owners, forgottenEver: pass.forgottenEver)
+    }
+}
+
+/// The attention view's share of a population pass: an ``AttentionAccumulator`` per
+/// customer slot.
+struct AttentionPopulation: Sendable {
+    let asOf: AsOf
+    let policy: AttentionPolicy
+    /// By owner slot; slots past the end have had no event the rules read.
+    private var customers: [AttentionAccumulator] = []
+
+    init(asOf: AsOf, policy: AttentionPolicy) {
+        self.asOf = asOf
+        self.policy = policy
+    }
+
+    /// Takes one event that counts.
+    mutating func consume(_ owner: PopulationOwner, _ record: CustomerEventRecord) {
+        while customers.count <= owner.slot { customers.append(AttentionAccumulator()) }
+        customers[owner.slot].add(record, policy: policy)
+    }
+
+    /// The customers needing attention among every owner the pass met, leaving out the
+    /// ones forgotten in the point of view or at any time (`forgottenEver`, by owner in
+    /// the view of everything recorded).
+    func finish(owners: PopulationOwners, forgottenEver: Set<StreamID>) -> AttentionReport {
         var examined = 0
         var needing: [CustomerAttention] = []
-        for (customer, accumulator) in customers where !forgotten.contains(customer) && !accumulator.forgotten {
+        let empty = AttentionAccumulator()
+        for (slot, customer) in owners.ids.enumerated() where !forgottenEver.contains(customer) {
+            let accumulator = slot < customers.count ? customers[slot] : empty
+            guard !accumulator.forgotten else { continue }
             examined += 1
             let reasons = accumulator.reasons(at: asOf.time, policy: policy)
             if !reasons.isEmpty { needing.append(CustomerAttention(customer: customer, reasons: reasons)) }

@@ -107,21 +107,12 @@ extension Ledger {
         filter: EventTypeFilter,
         _ body: (_ owner: StreamID, _ record: CustomerEventRecord) throws -> Void
     ) throws {
-        var identityRecords: [CustomerEventRecord] = []
-        do {
-            try readLog(from: .start, direction: .forward, filter: IdentityMap.eventTypes, limit: .max) { recorded in
-                guard asOf.mayInclude(position: recorded.position) else { throw StopScan() }
-                let record = try CustomerEventRecord(recorded)
-                if asOf.includes(record) { identityRecords.append(record) }
-            }
-        } catch is StopScan {}
-        var identity = IdentityMap()
-        for record in identityRecords.sorted(by: Self.happenedBefore) { identity.apply(record.event) }
+        let identity = try ResolvedIdentity.read(self, asOf: asOf, future: false).asOf
         try readLog(from: .start, direction: .forward, filter: filter, limit: .max) { recorded in
             guard asOf.mayInclude(position: recorded.position) else { throw StopScan() }
             guard asOf.includes(occurredAt: recorded.occurredAt, position: recorded.position, recordedAt: recorded.recordedAt) else { return }
             let record = try CustomerEventRecord(recorded)
-            let owner = identity.resolve(record.customer)
+            let owner = identity.owner(of: record.customer)
             if owner != record.customer {
                 switch record.event {
                 case .merged, .unmerged: return  // the survivor's copy counts
@@ -132,6 +123,3 @@ extension Ledger {
         }
     }
 }
-
-/// Ends a log scan at the last position a point of view can include.
-private struct StopScan: Error {}

@@ -32,6 +32,17 @@ public struct IdentityMap: Sendable, Hashable {
         return current
     }
 
+    /// Every merged id with the survivor it resolves to, for passes that resolve many
+    /// events.
+    func resolvedSurvivors() -> [StreamID: StreamID] {
+        var survivors: [StreamID: StreamID] = [:]
+        for id in mergedInto.keys {
+            let survivor = resolve(id)
+            if survivor != id { survivors[id] = survivor }
+        }
+        return survivors
+    }
+
     /// Whether `id` is merged into another customer.
     public func isMerged(_ id: StreamID) -> Bool { mergedInto[id] != nil }
 

@@ -95,41 +95,71 @@ struct CancelledOrders {
     func contains(_ orderId: String, of owner: StreamID) -> Bool { orders[owner]?.contains(orderId) ?? false }
 }
 
+/// The lifecycle distribution's share of a population pass: a ``LifecycleAccumulator``
+/// per customer slot, fed the counted purchases and refunds.
+struct LifecyclePopulation: Sendable {
+    let asOf: AsOf
+    let policy: LifecyclePolicy
+    /// A customer with no purchase or refund yet.
+    private let empty: LifecycleAccumulator
+    /// By owner slot; slots past the end have had no purchase or refund.
+    private var customers: [LifecycleAccumulator] = []
+
+    init(asOf: AsOf, policy: LifecyclePolicy) {
+        self.asOf = asOf
+        self.policy = policy
+        empty = LifecycleAccumulator(at: LifecycleMoment(asOf.time), policy: policy)
+    }
+
+    /// Takes one event that counts (purchases and refunds of cancelled orders are left
+    /// out by the pass).
+    mutating func consume(_ owner: PopulationOwner, _ record: CustomerEventRecord) {
+        switch record.event {
+        case .purchaseCompleted(let purchase):
+            grow(to: owner.slot)
+            customers[owner.slot].addPurchase(purchase.amount, at: record.occurredAt)
+        case .refundIssued(let refund):
+            grow(to: owner.slot)
+            customers[owner.slot].addRefund(refund.amount, at: record.occurredAt)
+        default:
+            break
+        }
+    }
+
+    private mutating func grow(to slot: Int) {
+        while customers.count <= slot { customers.append(empty) }
+    }
+
+    /// The distribution over every owner the pass met.
+    func finish(owners: PopulationOwners) -> LifecycleDistribution {
+        var byStage = Dictionary(uniqueKeysWithValues: LifecycleStage.allCases.map { ($0, 0) })
+        var byHighest = Dictionary(uniqueKeysWithValues: HighestStage.allCases.map { ($0, 0) })
+        var winBack = 0
+        for slot in 0..<owners.count {
+            let evaluation = (slot < customers.count ? customers[slot] : empty).evaluate()
+            byStage[evaluation.stage, default: 0] += 1
+            byHighest[evaluation.highestStage, default: 0] += 1
+            if evaluation.winBack { winBack += 1 }
+        }
+        return LifecycleDistribution(asOf: asOf, policy: policy, customers: owners.count, byStage: byStage, byHighestStage: byHighest, winBack: winBack)
+    }
+}
+
 extension Ledger {
     /// Customers per lifecycle stage and per highest stage, as of a point of view.
     ///
     /// One pass over the log (after a pre-pass over cancellations, which the log's type
     /// filter reads without the other events), keeping a few numbers per customer and
     /// the times of its purchases in the last `winBackDays + churnDays` days, never its
-    /// events.
+    /// events. Only purchases and refunds are decoded.
     public func lifecycleDistribution(asOf: AsOf = .now(), policy: LifecyclePolicy = .standard) throws(LedgerError) -> LifecycleDistribution {
-        var customers: [StreamID: LifecycleAccumulator] = [:]
+        var pass = PopulationPass(asOf: asOf)
+        pass.lifecycle = LifecyclePopulation(asOf: asOf, policy: policy)
         do {
-            let cancelled = try CancelledOrders(ledger: self, asOf: asOf)
-            try forEachCustomerEvent(asOf: asOf) { owner, record in
-                var accumulator = customers.removeValue(forKey: owner) ?? LifecycleAccumulator(at: LifecycleMoment(asOf.time), policy: policy)
-                switch record.event {
-                case .purchaseCompleted(let purchase) where !cancelled.contains(purchase.orderId, of: owner):
-                    accumulator.addPurchase(purchase.amount, at: record.occurredAt)
-                case .refundIssued(let refund) where !cancelled.contains(refund.orderId, of: owner):
-                    accumulator.addRefund(refund.amount, at: record.occurredAt)
-                default:
-                    break
-                }
-                customers[owner] = accumulator
-            }
+            try pass.run(on: self)
         } catch {
             throw LedgerError.wrapping(error, while: "Reading the lifecycle distribution")
         }
-        var byStage = Dictionary(uniqueKeysWithValues: LifecycleStage.allCases.map { ($0, 0) })
-        var byHighest = Dictionary(uniqueKeysWithValues: HighestStage.allCases.map { ($0, 0) })
-        var winBack = 0
-        for accumulator in customers.values {
-            let evaluation = accumulator.evaluate()
-            byStage[evaluation.stage, default: 0] += 1
-            byHighest[evaluation.highestStage, default: 0] += 1
-            if evaluation.winBack { winBack += 1 }
-        }
-        return LifecycleDistribution(asOf: asOf, policy: policy, customers: customers.count, byStage: byStage, byHighestStage: byHighest, winBack: winBack)
+        return pass.lifecycle!.finish(owners: pass.owners)
     }
 }

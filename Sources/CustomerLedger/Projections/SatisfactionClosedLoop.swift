@@ -95,7 +95,8 @@ struct ClosedLoopTracker: Sendable {
         var closedPosition: LogPosition?
     }
 
-    private(set) var items: [StreamID: [Item]] = [:]
+    /// By owner slot (a population pass's, or 0 for one customer).
+    private(set) var items: [Int: [Item]] = [:]
     let policy: SatisfactionPolicy
 
     init(policy: SatisfactionPolicy) { self.policy = policy }
@@ -106,18 +107,18 @@ struct ClosedLoopTracker: Sendable {
     static let contactTypes: EventTypeFilter = .only([InteractionRecorded.eventType, FollowUpCompleted.eventType])
 
     /// Notes a response; only a detractor's opens a follow-up.
-    mutating func noteResponse(_ response: SurveyAnswered, of customer: StreamID, record: CustomerEventRecord) {
+    mutating func noteResponse(_ response: SurveyAnswered, of owner: PopulationOwner, record: CustomerEventRecord) {
         guard policy.isDetractor(response.score, kind: response.kind) else { return }
-        items[customer, default: []].append(Item(customer: customer, response: response, respondedAt: record.occurredAt, responseID: record.id))
+        items[owner.slot, default: []].append(Item(customer: owner.id, response: response, respondedAt: record.occurredAt, responseID: record.id))
     }
 
     /// Notes an event; a contact closes the customer's follow-ups opened at or before it.
-    mutating func noteContact(_ record: CustomerEventRecord, of customer: StreamID) {
+    mutating func noteContact(_ record: CustomerEventRecord, of owner: PopulationOwner) {
         switch record.event {
         case .interactionRecorded, .followUpCompleted: break
         default: return
         }
-        guard var list = items[customer] else { return }
+        guard !items.isEmpty, var list = items[owner.slot] else { return }
         for index in list.indices where list[index].respondedAt <= record.occurredAt {
             let earlier = list[index].closedAt.map { (record.occurredAt, record.position) < ($0, list[index].closedPosition!) } ?? true
             if earlier {
@@ -126,7 +127,7 @@ struct ClosedLoopTracker: Sendable {
                 list[index].closedPosition = record.position
             }
         }
-        items[customer] = list
+        items[owner.slot] = list
     }
 
     /// The follow-ups and their status at `time`.

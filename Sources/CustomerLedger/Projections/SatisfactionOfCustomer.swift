@@ -61,13 +61,14 @@ public struct CustomerSatisfaction: Sendable, Hashable {
     public init(history: CustomerHistory, policy: SatisfactionPolicy = .standard) {
         var responses: [SurveyKind: [(record: CustomerEventRecord, answer: SurveyAnswered)]] = [:]
         var loop = ClosedLoopTracker(policy: policy)
+        let owner = PopulationOwner(slot: 0, id: history.customer)
         for record in history.records {
             if case .surveyAnswered(let answer) = record.event {
                 responses[answer.kind, default: []].append((record, answer))
-                loop.noteResponse(answer, of: history.customer, record: record)
+                loop.noteResponse(answer, of: owner, record: record)
             }
         }
-        for record in history.records { loop.noteContact(record, of: history.customer) }
+        for record in history.records { loop.noteContact(record, of: owner) }
         var surveys: [SurveyKind: CustomerSurveySummary] = [:]
         for (kind, list) in responses {
             // History records are in (occurredAt, position) order already.

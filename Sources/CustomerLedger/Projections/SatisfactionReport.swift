@@ -107,18 +107,20 @@ struct SatisfactionResponse: Sendable {
 }
 
 /// Accumulates a report from responses in any order: per customer and kind the latest
-/// response in the period, and per bucket the latest score.
+/// response in the period, and per bucket the latest score; then, from contacts in any
+/// order, which detractor follow-ups were closed (the responses must all be in first).
+/// Customers are keyed by their population-pass slot.
 struct SatisfactionAccumulator: Sendable {
     struct BucketKey: Hashable, Sendable {
         var start: Date
         var kind: SurveyKind
-        var customer: StreamID
+        var customer: Int
     }
 
     let period: Range<Date>?
     let interval: SatisfactionInterval
     let policy: SatisfactionPolicy
-    var latest: [StreamID: [SurveyKind: SatisfactionResponse]] = [:]
+    var latest: [Int: [SurveyKind: SatisfactionResponse]] = [:]
     var buckets: [BucketKey: (occurredAt: Date, position: LogPosition, score: Int)] = [:]
     var responses: [SurveyKind: Int] = [:]
     var loop: ClosedLoopTracker
@@ -130,8 +132,17 @@ struct SatisfactionAccumulator: Sendable {
         self.loop = ClosedLoopTracker(policy: policy)
     }
 
-    mutating func add(_ record: CustomerEventRecord, of customer: StreamID) {
-        guard case .surveyAnswered(let answer) = record.event else { return }
+    /// Takes a response, or a contact that can close a detractor's follow-up.
+    mutating func consume(_ owner: PopulationOwner, _ record: CustomerEventRecord) {
+        switch record.event {
+        case .surveyAnswered(let answer): add(answer, record, of: owner)
+        case .interactionRecorded, .followUpCompleted: loop.noteContact(record, of: owner)
+        default: break
+        }
+    }
+
+    private mutating func add(_ answer: SurveyAnswered, _ record: CustomerEventRecord, of owner: PopulationOwner) {
+        let customer = owner.slot
         if let period, !period.contains(record.occurredAt) { return }
         responses[answer.kind, default: 0] += 1
         let response = SatisfactionResponse(occurredAt: record.occurredAt, position: record.position, answer: answer)
@@ -142,7 +153,7 @@ struct SatisfactionAccumulator: Sendable {
         if buckets[key].map({ (record.occurredAt, record.position) > ($0.occurredAt, $0.position) }) ?? true {
             buckets[key] = (record.occurredAt, record.position, answer.score)
         }
-        loop.noteResponse(answer, of: customer, record: record)
+        loop.noteResponse(answer, of: owner, record: record)
     }
 
     func report(asOf: AsOf) -> SatisfactionReport {
@@ -213,19 +224,13 @@ extension Ledger {
         period: Range<Date>? = nil, interval: SatisfactionInterval = .month, asOf: AsOf = .now(),
         policy: SatisfactionPolicy = .standard
     ) throws(LedgerError) -> SatisfactionReport {
-        var accumulator = SatisfactionAccumulator(period: period, interval: interval, policy: policy)
+        var pass = PopulationPass(asOf: asOf)
+        pass.satisfaction = SatisfactionAccumulator(period: period, interval: interval, policy: policy)
         do {
-            try forEachCustomerEvent(asOf: asOf, filter: .only([SurveyAnswered.eventType])) { owner, record in
-                accumulator.add(record, of: owner)
-            }
-            if !accumulator.loop.isEmpty {
-                try forEachCustomerEvent(asOf: asOf, filter: ClosedLoopTracker.contactTypes) { owner, record in
-                    accumulator.loop.noteContact(record, of: owner)
-                }
-            }
+            try pass.run(on: self)
         } catch {
             throw LedgerError.wrapping(error, while: "Reading survey responses")
         }
-        return accumulator.report(asOf: asOf)
+        return pass.satisfaction!.report(asOf: asOf)
     }
 }

@@ -133,33 +133,72 @@ struct ValuePopulation: Sendable {
         tallies.values.count { $0.purchases == 0 && $0.otherCurrencyPurchases > 0 }
     }
 
+    init(tallies: [StreamID: ValueTally]) { self.tallies = tallies }
+
     /// One pass over the purchases and refunds (after a pass over the cancellations), a
     /// tally per customer; customers whose purchases the log holds out of `occurredAt`
     /// order are recounted from their history, so the result is exact.
     init(ledger: Ledger, asOf: AsOf, policy: ValuePolicy) throws(LedgerError) {
-        let cancellations = try ValueCancellations(ledger: ledger, asOf: asOf)
-        let windowStart = policy.window.start(endingAt: asOf.time)
-        var tallies: [StreamID: ValueTally] = [:]
+        var pass = PopulationPass(asOf: asOf)
+        pass.value = ValueAccumulator(asOf: asOf, policy: policy)
         do {
-            try ledger.forEachCustomerEvent(asOf: asOf, filter: ValueEventTypes.commerce) { owner, record in
-                switch record.event {
-                case .purchaseCompleted(let purchase):
-                    guard !cancellations.isCancelled(purchase.orderId, of: owner) else { return }
-                    tallies[owner, default: ValueTally()].addPurchase(purchase.amount, at: record.occurredAt, windowStart: windowStart, policy: policy)
-                case .refundIssued(let refund):
-                    guard !cancellations.isCancelled(refund.orderId, of: owner) else { return }
-                    tallies[owner, default: ValueTally()].addRefund(refund.amount, at: record.occurredAt, windowStart: windowStart, policy: policy)
-                default:
-                    break
-                }
-            }
+            try pass.run(on: ledger)
         } catch {
             throw LedgerError.wrapping(error, while: "Reading purchases and refunds")
         }
-        for (owner, tally) in tallies where tally.daysOutOfOrder {
-            let history = try ledger.history(of: owner, asOf: asOf)
-            tallies[owner] = ValueTally(activity: PurchaseActivity(history.records), at: asOf.time, policy: policy)
+        self = try pass.value!.finish(owners: pass.owners, ledger: ledger)
+    }
+}
+
+/// The value projections' share of a population pass: a ``ValueTally`` per customer slot
+/// that had a counted purchase or refund.
+struct ValueAccumulator: Sendable {
+    let asOf: AsOf
+    let policy: ValuePolicy
+    let windowStart: Date?
+    /// By owner slot; `nil` until the customer's first purchase or refund.
+    private var tallies: [ValueTally?] = []
+
+    init(asOf: AsOf, policy: ValuePolicy) {
+        self.asOf = asOf
+        self.policy = policy
+        windowStart = policy.window.start(endingAt: asOf.time)
+    }
+
+    /// Takes one event that counts (purchases and refunds of cancelled orders are left
+    /// out by the pass).
+    mutating func consume(_ owner: PopulationOwner, _ record: CustomerEventRecord) {
+        switch record.event {
+        case .purchaseCompleted(let purchase):
+            start(owner.slot)
+            tallies[owner.slot]!.addPurchase(purchase.amount, at: record.occurredAt, windowStart: windowStart, policy: policy)
+        case .refundIssued(let refund):
+            start(owner.slot)
+            tallies[owner.slot]!.addRefund(refund.amount, at: record.occurredAt, windowStart: windowStart, policy: policy)
+        default:
+            break
         }
-        self.tallies = tallies
+    }
+
+    private mutating func start(_ slot: Int) {
+        while tallies.count <= slot { tallies.append(nil) }
+        if tallies[slot] == nil { tallies[slot] = ValueTally() }
+    }
+
+    /// The tallies by customer id, the ones whose purchases came out of `occurredAt` order
+    /// recounted from their history.
+    func finish(owners: PopulationOwners, ledger: Ledger) throws(LedgerError) -> ValuePopulation {
+        var byOwner: [StreamID: ValueTally] = [:]
+        byOwner.reserveCapacity(tallies.count)
+        for (slot, tally) in tallies.enumerated() {
+            guard var tally else { continue }
+            let owner = owners.ids[slot]
+            if tally.daysOutOfOrder {
+                let history = try ledger.history(of: owner, asOf: asOf)
+                tally = ValueTally(activity: PurchaseActivity(history.records), at: asOf.time, policy: policy)
+            }
+            byOwner[owner] = tally
+        }
+        return ValuePopulation(tallies: byOwner)
     }
 }
