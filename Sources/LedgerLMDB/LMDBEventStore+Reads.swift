@@ -70,6 +70,39 @@ extension LMDBEventStore {
         }
     }
 
+    /// Every event of a stream, oldest first, lent without copying (see ``StoredEvent``):
+    /// the hot path of reading one customer. It looks up the stream's number and walks its
+    /// index entries, one `log` get each — nothing else. Errors thrown by `body` are
+    /// rethrown as they are.
+    public func readStoredEvents(of stream: StreamID, _ body: (borrowing StoredEvent) throws -> Void) throws {
+        try environment.read { transaction in
+            var name = stream.rawValue
+            let stored = try name.withUTF8 { key in try transaction.get(schema.streamInfo, UnsafeRawBufferPointer(key)) }
+            guard let stored else { return }
+            guard stored.count == 8 else {
+                throw LedgerError(.corrupted, "The streamInfo entry of stream \(stream) has \(stored.count) bytes instead of 8.", stream: stream)
+            }
+            let number = stored.readLE(UInt64.self, at: 0)
+            var names = types.names()
+            try transaction.withCursor(schema.streams) { cursor in
+                var entry = try PairKey(number, 1).withBytes { try cursor.seek($0) }
+                while let (key, value) = entry, key.count == 16, key.readBE(UInt64.self, at: 0) == number {
+                    let position = value.readLE(UInt64.self, at: 0)
+                    guard let record = try withPositionKey(position, { try transaction.get(schema.log, $0) }) else {
+                        throw LedgerError(.corrupted, "Stream \(stream) points to position \(position), which holds no event.", stream: stream)
+                    }
+                    let typeNumber = EventRecord.typeNumber(of: record)
+                    let event = try StoredEvent(
+                        position: LogPosition(position), type: try typeName(typeNumber, names: &names, in: transaction),
+                        typeNumber: typeNumber, bytes: record
+                    )
+                    try body(event)
+                    entry = try cursor.move(MDB_NEXT)
+                }
+            }
+        }
+    }
+
     public func streamInfo(_ stream: StreamID) throws(LedgerError) -> StreamInfo? {
         try readTransaction { transaction in try streamState(stream, in: transaction)?.info(for: stream) }
     }

@@ -19,6 +19,50 @@ import Testing
         #expect(purchase.amount == Money(minorUnits: 1230, currency: .usd))
     }
 
+    @Test func theInPlaceReadGivesWhatTheRecordedEventsDecodeTo() async throws {
+        // history(of:) decodes payloads in place from the map; customerEvents(of:) goes
+        // through RecordedEvent. Both must give the same records: binary and JSON
+        // built-ins, a host's own type, metadata, and events out of time order.
+        let fixture = try LedgerFixture()
+        let ledger = fixture.ledger
+        let metadata = EventMetadata(correlationID: "corr-1", actor: "maria", custom: ["source": "crm"])
+        try await ledger.record(
+            CustomerRegistered(traits: CustomerTraits(kind: .person, name: "Ada")), for: "C1", occurredAt: day("2024-01-10"), metadata: metadata
+        )
+        try await ledger.record(PurchaseCompleted(orderId: "O1", amount: usd("12.30"), channel: "web"), for: "C1", occurredAt: day("2024-03-01"))
+        let json = try PurchaseCompleted(orderId: "O0", amount: usd("4.50")).jsonData()
+        _ = try await ledger.append([StreamAppend(stream: "C1", events: [
+            ProposedEvent(type: PurchaseCompleted.eventType, occurredAt: day("2024-02-01"), contentType: .json, payload: json),
+            ProposedEvent(type: "acme.pointsEarned", occurredAt: day("2024-02-15"), payload: Data(#"{"points":5}"#.utf8)),
+        ])])
+        try await ledger.record(RefundIssued(orderId: "O1", amount: usd("2")), for: "C1", occurredAt: day("2024-01-20"))
+        let expected = try ledger.customerEvents(of: "C1").sorted { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
+        let history = try ledger.history(of: "C1")
+        #expect(history.records == expected)
+        #expect(history.records.map(\.position.rawValue) == [1, 5, 3, 4, 2])
+        #expect(history.records[0].metadata == metadata)
+        let view = AsOf(time: day("2024-02-10"))
+        #expect(try ledger.history(of: "C1", asOf: view).records == expected.filter(view.includes))
+    }
+
+    @Test func aHistoryKnowsTheCustomerWasForgottenAfterItsPointOfView() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = fixture.ledger
+        try await ledger.record(CustomerRegistered(traits: CustomerTraits(kind: .person, name: "Ada")), for: "C1", occurredAt: day("2024-01-10"))
+        try await ledger.record(CustomerForgotten(reason: "GDPR request"), for: "C1", occurredAt: day("2024-02-01"))
+        let before = AsOf(time: day("2024-01-15"))
+        let history = try ledger.history(of: "C1", asOf: before)
+        #expect(history.records.count == 1)
+        // One read serves the profile: the personal data is gone from every point of view.
+        let profile = try #require(CustomerProfile(history: history))
+        #expect(profile.name?.value == .erased)
+        #expect(profile == (try ledger.profile(of: "C1", asOf: before)))
+        // A history built by hand knows only its records.
+        let byHand = CustomerHistory(requested: "C1", customer: "C1", mergedCustomers: [], asOf: before, records: history.records)
+        #expect(byHand == history)
+        #expect(CustomerProfile(history: byHand)?.name?.value == .value("Ada"))
+    }
+
     @Test func aMergedCustomerResolvesToTheSurvivorUntilUnmerged() async throws {
         let fixture = try LedgerFixture()
         let ledger = fixture.ledger

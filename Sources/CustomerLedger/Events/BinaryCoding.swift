@@ -29,20 +29,25 @@ extension BinaryPayload {
     /// Decodes a whole payload, checking the layout byte and that nothing is left over.
     static func binaryDecoded(_ payload: Data) throws(LedgerError) -> Self {
         let result: Result<Self, LedgerError> = payload.withUnsafeBytes { raw in
-            var reader = BinaryReader(raw)
             do throws(LedgerError) {
-                let layout = try reader.byte("layout")
-                guard layout == binaryLayoutVersion else {
-                    throw reader.layoutProblem(layout)
-                }
-                let value = try Self(binary: &reader)
-                try reader.finish()
-                return .success(value)
+                return .success(try binaryDecoded(bytes: raw))
             } catch {
                 return .failure(error)
             }
         }
         return try result.get()
+    }
+
+    /// Decodes a whole payload from bytes in place (for example in the map, during a read).
+    static func binaryDecoded(bytes raw: UnsafeRawBufferPointer) throws(LedgerError) -> Self {
+        var reader = BinaryReader(raw)
+        let layout = try reader.byte("layout")
+        guard layout == binaryLayoutVersion else {
+            throw reader.layoutProblem(layout)
+        }
+        let value = try Self(binary: &reader)
+        try reader.finish()
+        return value
     }
 }
 

@@ -51,15 +51,41 @@ extension CustomerEventRecord {
     }
 }
 
+extension CustomerEventRecord {
+    /// A stored event of `customer`'s stream with its typed payload, decoded in place.
+    /// `entry` is the built-in type of `stored.type` (`nil`: not built in), looked up once
+    /// per type number by the caller.
+    init(_ stored: borrowing StoredEvent, of customer: StreamID, as entry: BuiltInEventType?) throws(LedgerError) {
+        let event: CustomerEvent
+        if let entry, stored.contentType == .ledgerBinary, stored.schemaVersion == entry.type.schemaVersion {
+            do throws(LedgerError) {
+                event = try entry.decodeBinaryBytes(stored.payload)
+            } catch {
+                throw LedgerError(error.code, "The \(stored.type) event at position \(stored.position) does not decode: \(error.message)")
+            }
+        } else {
+            // JSON, another schema version or a host's type: the general path.
+            event = try CustomerEvent(decoding: try stored.recordedEvent())
+        }
+        self.init(
+            customer: customer, position: stored.position, version: stored.version, id: stored.id,
+            occurredAt: stored.occurredAt, recordedAt: stored.recordedAt, metadata: try stored.metadata(), event: event
+        )
+    }
+}
+
 /// How one built-in type is decoded, without a dynamic cast on the replay path.
 struct BuiltInEventType: Sendable {
     let type: any CustomerEventPayload.Type
     let decodeBinary: @Sendable (Data) throws(LedgerError) -> CustomerEvent
+    /// The same from bytes in place: a read that never copies the payload out of the map.
+    let decodeBinaryBytes: @Sendable (UnsafeRawBufferPointer) throws(LedgerError) -> CustomerEvent
     let decodeJSON: @Sendable (Data) throws -> CustomerEvent
 
     init<Payload: BinaryPayload>(_ payload: Payload.Type, _ wrap: @escaping @Sendable (Payload) -> CustomerEvent) {
         type = payload
         decodeBinary = { data throws(LedgerError) in wrap(try Payload.binaryDecoded(data)) }
+        decodeBinaryBytes = { bytes throws(LedgerError) in wrap(try Payload.binaryDecoded(bytes: bytes)) }
         decodeJSON = { data in wrap(try EventCoding.jsonDecoder.decode(Payload.self, from: data)) }
     }
 }

@@ -18,6 +18,8 @@ public struct CustomerHistory: Sendable, Hashable {
     /// The events, by `occurredAt` (ties by position). Identity events of merged
     /// customers' own streams are left out (the survivor's copy is kept).
     public var records: [CustomerEventRecord]
+    /// What the read saw beyond the point of view (not part of the value).
+    var readNotes = HistoryReadNotes()
 
     public init(requested: StreamID, customer: StreamID, mergedCustomers: [StreamID], asOf: AsOf, records: [CustomerEventRecord]) {
         self.requested = requested
@@ -31,17 +33,65 @@ public struct CustomerHistory: Sendable, Hashable {
     public var isEmpty: Bool { records.isEmpty }
 }
 
+/// What the read that built a history saw of its streams beyond the point of view. It is
+/// not part of the history's value: equality and hashing ignore it.
+struct HistoryReadNotes: Sendable, Hashable {
+    /// Whether a stream of the history holds a `customer.forgotten`, in the view or not
+    /// (the personal data is gone for every point of view); `nil` when the history was
+    /// not read from a ledger.
+    var forgottenInStreams: Bool?
+
+    static func == (lhs: Self, rhs: Self) -> Bool { true }
+    func hash(into hasher: inout Hasher) {}
+}
+
+/// One customer stream as a history read sees it.
+struct CustomerStreamRead {
+    /// The events that count from the point of view, in stream order.
+    var records: [CustomerEventRecord] = []
+    /// Whether `records` is already in history order (by `occurredAt`, then position).
+    var inTimeOrder = true
+    /// Whether a merge or unmerge is among `records`.
+    var hasIdentityEvents = false
+    /// Whether the stream holds a `customer.forgotten`, counted or not.
+    var forgotten = false
+}
+
 extension Ledger {
     /// A customer's history as of a point of view, with merged customers folded in and
     /// a merged id resolved to its survivor.
+    ///
+    /// One read serves every view of the customer: fold it with
+    /// ``CustomerProfile/init(history:forgotten:)``, ``CustomerLifecycle/init(history:policy:)``
+    /// and the other `init(history:)`s rather than asking the ledger for each view, which
+    /// reads the streams again each time.
+    ///
+    /// ```swift
+    /// let history = try ledger.history(of: "C1")
+    /// let profile = CustomerProfile(history: history)
+    /// let lifecycle = CustomerLifecycle(history: history)
+    /// ```
+    ///
+    /// Its cost is the customer's own events: events outside the point of view are skipped
+    /// before their payload is decoded, and a customer with no merge or unmerge in view
+    /// needs no other stream.
     public func history(of customer: StreamID, asOf: AsOf = .now()) throws(LedgerError) -> CustomerHistory {
+        let own = try readCustomerStream(customer, asOf: asOf)
+        if !own.hasIdentityEvents {
+            // Nothing merged into it and it merged into nothing: its own stream is the history.
+            var records = own.records
+            if !own.inTimeOrder { records.sort(by: Self.happenedBefore) }
+            var history = CustomerHistory(requested: customer, customer: customer, mergedCustomers: [], asOf: asOf, records: records)
+            history.readNotes.forgottenInStreams = own.forgotten
+            return history
+        }
         // Follow merges upward to the survivor, then collect the members below it.
-        var cache: [StreamID: [CustomerEventRecord]] = [:]
-        func events(of stream: StreamID) throws(LedgerError) -> [CustomerEventRecord] {
+        var cache: [StreamID: CustomerStreamRead] = [customer: own]
+        func read(_ stream: StreamID) throws(LedgerError) -> CustomerStreamRead {
             if let cached = cache[stream] { return cached }
-            let records = try customerEvents(of: stream).filter(asOf.includes)
-            cache[stream] = records
-            return records
+            let read = try readCustomerStream(stream, asOf: asOf)
+            cache[stream] = read
+            return read
         }
         var identity = IdentityMap()
         var visited: Set<StreamID> = []
@@ -51,7 +101,9 @@ extension Ledger {
         var identityRecords: [CustomerEventRecord] = []
         while let stream = pending.popLast() {
             guard visited.insert(stream).inserted else { continue }
-            for record in try events(of: stream) {
+            let streamRead = try read(stream)
+            guard streamRead.hasIdentityEvents else { continue }
+            for record in streamRead.records {
                 switch record.event {
                 case .merged(let merge):
                     identityRecords.append(record)
@@ -69,9 +121,13 @@ extension Ledger {
         for record in identityRecords.sorted(by: Self.happenedBefore) { identity.apply(record.event) }
         let survivor = identity.resolve(customer)
         let members = identity.members(of: survivor)
-        var records = try events(of: survivor)
+        let survivorRead = try read(survivor)
+        var records = survivorRead.records
+        var forgotten = survivorRead.forgotten
         for member in members {
-            records += try events(of: member).filter { record in
+            let memberRead = try read(member)
+            forgotten = forgotten || memberRead.forgotten
+            records += memberRead.records.filter { record in
                 switch record.event {
                 case .merged, .unmerged: false
                 default: true
@@ -79,7 +135,52 @@ extension Ledger {
             }
         }
         records.sort(by: Self.happenedBefore)
-        return CustomerHistory(requested: customer, customer: survivor, mergedCustomers: members, asOf: asOf, records: records)
+        var history = CustomerHistory(requested: customer, customer: survivor, mergedCustomers: members, asOf: asOf, records: records)
+        history.readNotes.forgottenInStreams = forgotten
+        return history
+    }
+
+    /// One customer stream: the events that count from `asOf` with their typed payloads,
+    /// decoded in place from the map. Events outside the view are not decoded (only their
+    /// type is looked at, for `customer.forgotten`).
+    func readCustomerStream(_ stream: StreamID, asOf: AsOf) throws(LedgerError) -> CustomerStreamRead {
+        /// What the read needs to know of a type, found once per type number.
+        struct Kind {
+            var number: UInt32
+            var entry: BuiltInEventType?
+            var isForgotten: Bool
+            var isIdentity: Bool
+        }
+        var kinds: [Kind] = []
+        var read = CustomerStreamRead()
+        read.records.reserveCapacity(32)
+        var last: Date?
+        do {
+            try store.readStoredEvents(of: stream) { stored in
+                let kind: Kind
+                if let known = kinds.first(where: { $0.number == stored.typeNumber }) {
+                    kind = known
+                } else {
+                    let entry = EventCoding.builtIn[stored.type]
+                    kind = Kind(
+                        number: stored.typeNumber, entry: entry,
+                        isForgotten: entry?.type == CustomerForgotten.self,
+                        isIdentity: entry?.type == CustomersMerged.self || entry?.type == CustomersUnmerged.self
+                    )
+                    kinds.append(kind)
+                }
+                if kind.isForgotten { read.forgotten = true }
+                let occurredAt = stored.occurredAt
+                guard asOf.includes(occurredAt: occurredAt, position: stored.position, recordedAt: stored.recordedAt) else { return }
+                if kind.isIdentity { read.hasIdentityEvents = true }
+                if let last, occurredAt < last { read.inTimeOrder = false }
+                last = occurredAt
+                read.records.append(try CustomerEventRecord(stored, of: stream, as: kind.entry))
+            }
+        } catch {
+            throw LedgerError.wrapping(error, while: "Reading customer \(stream)")
+        }
+        return read
     }
 
     /// Order of events in a history: by `occurredAt`, then by position.

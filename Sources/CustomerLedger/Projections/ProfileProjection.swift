@@ -154,10 +154,12 @@ public struct CustomerProfile: Sendable, Hashable {
     /// The profile folded from a history; `nil` when the history is empty (the customer
     /// is unknown from that point of view).
     ///
+    /// A history read by ``Ledger/history(of:asOf:)`` knows whether the customer was
+    /// forgotten after its point of view, and the personal fields then read as erased, as
+    /// from ``Ledger/profile(of:asOf:)``.
+    ///
     /// - Parameter forgotten: whether to erase the personal fields even without a
-    ///   `customer.forgotten` in the history: ``Ledger/profile(of:asOf:)`` passes `true`
-    ///   when the customer was forgotten after the point of view, because the personal
-    ///   data is gone for every read.
+    ///   `customer.forgotten` in the history (for a history built by hand).
     public init?(history: CustomerHistory, forgotten: Bool = false) {
         guard let first = history.records.first else { return nil }
         customer = history.customer
@@ -177,9 +179,16 @@ public struct CustomerProfile: Sendable, Hashable {
         openFollowUps = 0
         openComplaints = 0
 
-        let erased = forgotten || history.records.contains { if case .forgotten = $0.event { true } else { false } }
+        let erased = forgotten || history.readNotes.forgottenInStreams == true
+            || history.records.contains { if case .forgotten = $0.event { true } else { false } }
         func personal<Value>(_ value: Value) -> Personal<Value> { erased ? .erased : .value(value) }
         var contacts: [ProfileContact] = []
+        // Interaction ids with a next action, complaint ids opened, and those closed (a
+        // closing event closes its id whatever the order, as in FollowUp and Complaint).
+        var followUps: Set<String> = []
+        var completedFollowUps: Set<String> = []
+        var complaints: Set<String> = []
+        var resolvedComplaints: Set<String> = []
 
         for record in history.records {
             func field<Value>(_ value: Value) -> ProfileField<Value> {
@@ -236,6 +245,13 @@ public struct CustomerProfile: Sendable, Hashable {
                     interactionId: interaction.interactionId, channel: interaction.channel,
                     direction: interaction.direction, occurredAt: record.occurredAt, position: record.position
                 )
+                if interaction.nextAction != nil { followUps.insert(interaction.interactionId) }
+            case .followUpCompleted(let completion):
+                completedFollowUps.insert(completion.interactionId)
+            case .complaintOpened(let complaint):
+                complaints.insert(complaint.complaintId)
+            case .complaintResolved(let resolution):
+                resolvedComplaints.insert(resolution.complaintId)
             default:
                 break
             }
@@ -260,8 +276,8 @@ public struct CustomerProfile: Sendable, Hashable {
         }
         firstPurchase = activity.purchases.first?.occurredAt
         lastPurchase = activity.purchases.last?.occurredAt
-        openFollowUps = FollowUp.fold(history.records).count { $0.isOpen }
-        openComplaints = Complaint.fold(history.records).count { $0.isOpen }
+        openFollowUps = followUps.count { !completedFollowUps.contains($0) }
+        openComplaints = complaints.count { !resolvedComplaints.contains($0) }
     }
 }
 
@@ -282,6 +298,8 @@ extension Ledger {
     /// view (only streams the history does not already show in full are read again).
     func wasForgotten(_ history: CustomerHistory) throws(LedgerError) -> Bool {
         if history.records.contains(where: { if case .forgotten = $0.event { true } else { false } }) { return true }
+        // A history the ledger read saw every event of its streams, in the view or not.
+        if let forgotten = history.readNotes.forgottenInStreams { return forgotten }
         if case .everything = history.asOf.knownAt, history.asOf.time >= Date() { return false }
         for stream in [history.customer] + history.mergedCustomers {
             if try customerEvents(of: stream).contains(where: { if case .forgotten = $0.event { true } else { false } }) { return true }

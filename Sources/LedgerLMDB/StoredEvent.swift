@@ -1,0 +1,81 @@
+public import Foundation
+public import LedgerCore
+
+/// A stored event lent to a read loop without copying it out of the map: the header
+/// fields are read from the record's bytes when asked for, and ``payload`` points into
+/// the map. It is valid only inside the callback that receives it
+/// (``LMDBEventStore/readStoredEvents(of:_:)``); ``recordedEvent()`` makes the owned copy.
+///
+/// It is for hot read paths that decode the payload themselves (a customer's history):
+/// no `Data`, metadata or stream id is built for an event the caller does not keep.
+public struct StoredEvent: ~Copyable {
+    /// The event's global position.
+    public let position: LogPosition
+    /// The event type's name.
+    public let type: String
+    /// The event type's number in this ledger: the same name has the same number for the
+    /// life of the ledger, so a reader can cache per number what it derives from the name.
+    public let typeNumber: UInt32
+    /// The whole stored record (checked: its lengths add up).
+    let bytes: UnsafeRawBufferPointer
+
+    /// A view of a record whose layout and lengths were checked.
+    init(position: LogPosition, type: String, typeNumber: UInt32, bytes: UnsafeRawBufferPointer) throws {
+        guard bytes.count >= EventRecord.headerSize, bytes[0] == EventRecord.layout else {
+            throw EventRecord.corrupted(position, "has an unknown layout or is shorter than its header")
+        }
+        let streamLength = Int(bytes.readLE(UInt16.self, at: EventRecord.Offset.streamLength))
+        let metadataLength = Int(bytes.readLE(UInt32.self, at: EventRecord.Offset.metadataLength))
+        let payloadLength = Int(bytes.readLE(UInt32.self, at: EventRecord.Offset.payloadLength))
+        guard EventRecord.headerSize + streamLength + metadataLength + payloadLength == bytes.count else {
+            throw EventRecord.corrupted(position, "has lengths that do not add up to its size")
+        }
+        self.position = position
+        self.type = type
+        self.typeNumber = typeNumber
+        self.bytes = bytes
+    }
+
+    /// Its version in its stream.
+    public var version: StreamVersion { StreamVersion(bytes.readLE(UInt64.self, at: EventRecord.Offset.version)) }
+    /// The event's id.
+    public var id: EventID {
+        EventID(UUID(uuid: bytes.loadUnaligned(fromByteOffset: EventRecord.Offset.id, as: uuid_t.self)))
+    }
+    /// When it happened.
+    public var occurredAt: Date { Date(microsecondsSince1970: bytes.readLE(Int64.self, at: EventRecord.Offset.occurredAt)) }
+    /// When the ledger recorded it.
+    public var recordedAt: Date { Date(microsecondsSince1970: bytes.readLE(Int64.self, at: EventRecord.Offset.recordedAt)) }
+    /// The payload's schema version.
+    public var schemaVersion: UInt16 { bytes.readLE(UInt16.self, at: EventRecord.Offset.schemaVersion) }
+    /// How the payload is encoded.
+    public var contentType: ContentType { ContentType(rawValue: bytes[EventRecord.Offset.contentType]) }
+
+    private var streamLength: Int { Int(bytes.readLE(UInt16.self, at: EventRecord.Offset.streamLength)) }
+    private var metadataLength: Int { Int(bytes.readLE(UInt32.self, at: EventRecord.Offset.metadataLength)) }
+
+    /// The payload's bytes, in the map: valid only inside the read callback.
+    public var payload: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[(EventRecord.headerSize + streamLength + metadataLength)...])
+    }
+
+    /// The event's metadata (``EventMetadata/empty``, without decoding, when it has none).
+    public func metadata() throws(LedgerError) -> EventMetadata {
+        let length = metadataLength
+        guard length > 0 else { return .empty }
+        let start = EventRecord.headerSize + streamLength
+        guard let metadata = EventRecord.decodeMetadata(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)])) else {
+            throw EventRecord.corrupted(position, "has malformed metadata")
+        }
+        return metadata
+    }
+
+    /// The owned copy, as ``LMDBEventStore/readStream(_:from:direction:limit:_:)`` gives it.
+    public func recordedEvent() throws(LedgerError) -> RecordedEvent {
+        do {
+            return try EventRecord.decode(bytes, position: position, type: type)
+        } catch {
+            throw LedgerError.wrapping(error, while: "Reading the event at position \(position)")
+        }
+    }
+}
