@@ -92,19 +92,27 @@ public struct PurchaseActivity: Sendable, Hashable {
                 break
             }
         }
-        self.init(
-            purchases: purchases.filter { !cancelled.contains($0.orderId) },
-            refunds: refunds.filter { !cancelled.contains($0.orderId) },
-            cancelledOrders: cancelled
-        )
+        if !cancelled.isEmpty {
+            purchases.removeAll { cancelled.contains($0.orderId) }
+            refunds.removeAll { cancelled.contains($0.orderId) }
+        }
+        self.init(purchases: purchases, refunds: refunds, cancelledOrders: cancelled)
     }
 
     /// Activity from purchases and refunds already known to count (any order; they are
     /// sorted here).
     public init(purchases: [Purchase], refunds: [Refund] = [], cancelledOrders: Set<String> = []) {
-        self.purchases = purchases.sorted { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
-        self.refunds = refunds.sorted { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
+        self.purchases = Self.inTimeOrder(purchases) { ($0.occurredAt, $0.position) }
+        self.refunds = Self.inTimeOrder(refunds) { ($0.occurredAt, $0.position) }
         self.cancelledOrders = cancelledOrders
+    }
+
+    /// `items` by (occurredAt, position); a history's are usually in order already.
+    private static func inTimeOrder<Item>(_ items: [Item], _ key: (Item) -> (Date, LogPosition)) -> [Item] {
+        for index in items.indices.dropFirst() where key(items[index]) < key(items[index - 1]) {
+            return items.sorted { key($0) < key($1) }
+        }
+        return items
     }
 
     /// The activity up to and including `time`.

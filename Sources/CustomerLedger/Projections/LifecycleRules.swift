@@ -112,20 +112,20 @@ public enum LifecycleRules {
     }
 
     static func rule(_ facts: LifecycleFacts, at moment: LifecycleMoment, policy: LifecyclePolicy) -> LifecycleRule {
-        rule(
+        ruleBeforeSpend(
             purchaseCount: facts.purchaseCount, firstPurchase: facts.firstPurchase, lastPurchase: facts.lastPurchase,
-            latestWinBack: facts.latestWinBack, at: moment, policy: policy, spendRising: { facts.spendRising }
-        )
+            latestWinBack: facts.latestWinBack, at: moment, policy: policy
+        ) ?? (facts.spendRising ? .spendRising : .spendNotRising)
     }
 
-    /// The rule table on the facts' parts. `spendRising` is asked only when the spend
-    /// comparison decides (2+ purchases, recent, not in win-back), so a caller can keep
-    /// it lazy.
+    /// The rule table on the facts' parts, up to the spend comparison: `nil` when the
+    /// spend decides (2+ purchases, recent, not in win-back: `spendRising` or
+    /// `spendNotRising`), so a caller computes spend only when it matters.
     @inline(__always)
-    static func rule(
+    static func ruleBeforeSpend(
         purchaseCount: Int, firstPurchase: Date?, lastPurchase: Date?, latestWinBack: Date?,
-        at moment: LifecycleMoment, policy: LifecyclePolicy, spendRising: () -> Bool
-    ) -> LifecycleRule {
+        at moment: LifecycleMoment, policy: LifecyclePolicy
+    ) -> LifecycleRule? {
         guard let last = lastPurchase, let first = firstPurchase, purchaseCount > 0 else { return .noPurchase }
         if moment.hasReached(last.addingTimeInterval(days(policy.churnDays))) { return .noPurchaseForChurnWindow }
         let recentEnds = last.addingTimeInterval(days(policy.recentDays))
@@ -146,7 +146,7 @@ public enum LifecycleRules {
             return .winBack
         }
         if purchaseCount == 1 { return .onePurchaseRecently }
-        return spendRising() ? .spendRising : .spendNotRising
+        return nil
     }
 
     static func days(_ count: Int) -> TimeInterval { TimeMath.secondsPerDay * Double(count) }

@@ -80,25 +80,11 @@ public struct HighestStageMilestone: Sendable, Hashable {
 /// nothing the rules read changes.
 ///
 /// The instants are visited in order, so the facts are kept incrementally rather than
-/// rebuilt at each one: the purchases and refunds that happened by then are a prefix of
-/// their merged time order, and each spend window is a run of that order whose ends only
-/// move forward; the spend in a window is a difference of running sums, per currency.
-/// The replay is O(n log n) for n purchases and refunds (sorting the instants), with
-/// no dictionary or allocation per instant.
+/// rebuilt at each one (``ReplayFacts``). The replay is O(n log n) for n purchases and
+/// refunds (sorting the instants), with no dictionary or allocation per instant.
 struct LifecycleReplay {
     let activity: PurchaseActivity
     let policy: LifecyclePolicy
-
-    /// A purchase (positive amount) or refund (negative), in the merged time order.
-    private struct Entry {
-        var time: Date
-        var position: LogPosition
-        /// The index of the purchase in `activity.purchases`, or -1 for a refund.
-        var purchase: Int
-        var eventID: EventID
-        /// The index of the currency in the replay's currency list.
-        var currency: Int
-    }
 
     /// The transitions from the first event at `knownSince` (caused by `firstEvent`) to
     /// `end`.
@@ -109,229 +95,48 @@ struct LifecycleReplay {
     /// The transitions from the first event at `knownSince` to `end`, and the rules
     /// evaluated at `end` (the same as ``LifecycleRules/evaluate(purchases:at:policy:)``).
     func run(knownSince: Date, firstEvent: CustomerEventRecord, end: Date) -> (current: LifecycleEvaluation, transitions: [LifecycleTransition]) {
-        let allPurchases = activity.purchases
-        let allRefunds = activity.refunds
-        var purchaseEnd = 0
-        while purchaseEnd < allPurchases.count, allPurchases[purchaseEnd].occurredAt <= end { purchaseEnd += 1 }
-        var refundEnd = 0
-        while refundEnd < allRefunds.count, allRefunds[refundEnd].occurredAt <= end { refundEnd += 1 }
-
-        // Purchases and refunds in one order, by (occurredAt, position), with running
-        // sums of net spend per currency: sums[i * k + c] is the spend in currency c of
-        // entries 0..<i.
-        var currencies: [Currency] = []
-        func currencyIndex(_ currency: Currency) -> Int {
-            if let index = currencies.firstIndex(of: currency) { return index }
-            currencies.append(currency)
-            return currencies.count - 1
-        }
-        var entries: [Entry] = []
-        var amounts: [Int64] = []
-        entries.reserveCapacity(purchaseEnd + refundEnd)
-        amounts.reserveCapacity(purchaseEnd + refundEnd)
-        var nextPurchase = 0
-        var nextRefund = 0
-        while nextPurchase < purchaseEnd || nextRefund < refundEnd {
-            let takePurchase: Bool
-            if nextPurchase == purchaseEnd {
-                takePurchase = false
-            } else if nextRefund == refundEnd {
-                takePurchase = true
-            } else {
-                let purchase = allPurchases[nextPurchase]
-                let refund = allRefunds[nextRefund]
-                takePurchase = (purchase.occurredAt, purchase.position) < (refund.occurredAt, refund.position)
-            }
-            if takePurchase {
-                let purchase = allPurchases[nextPurchase]
-                entries.append(Entry(
-                    time: purchase.occurredAt, position: purchase.position, purchase: nextPurchase,
-                    eventID: purchase.eventID, currency: currencyIndex(purchase.amount.currency)
-                ))
-                amounts.append(purchase.amount.minorUnits)
-                nextPurchase += 1
-            } else {
-                let refund = allRefunds[nextRefund]
-                entries.append(Entry(
-                    time: refund.occurredAt, position: refund.position, purchase: -1,
-                    eventID: refund.eventID, currency: currencyIndex(refund.amount.currency)
-                ))
-                amounts.append(0 &- refund.amount.minorUnits)
-                nextRefund += 1
-            }
-        }
-        let currencyCount = max(currencies.count, 1)
-        // Wrapping sums: a window's spend is a difference of two of them, exact whenever
-        // the spend itself fits in 64 bits.
-        var sums = [Int64](repeating: 0, count: (entries.count + 1) * currencyCount)
-        for (index, entry) in entries.enumerated() {
-            let row = index * currencyCount
-            for currency in 0..<currencyCount { sums[row + currencyCount + currency] = sums[row + currency] }
-            sums[row + currencyCount + entry.currency] &+= amounts[index]
-        }
-
-        // The latest win-back among the first i + 1 purchases.
-        let churn = TimeMath.secondsPerDay * Double(policy.churnDays)
-        var winBacks: [Date?] = []
-        winBacks.reserveCapacity(purchaseEnd)
-        for index in 0..<purchaseEnd {
-            let time = allPurchases[index].occurredAt
-            if index > 0, time.timeIntervalSince(allPurchases[index - 1].occurredAt) >= churn {
-                winBacks.append(time)
-            } else {
-                winBacks.append(index > 0 ? winBacks[index - 1] : nil)
-            }
-        }
-
-        // The instants at which something the rules read can change.
-        let recent = LifecycleRules.days(policy.recentDays)
-        let churnDays = LifecycleRules.days(policy.churnDays)
-        let winBackDays = LifecycleRules.days(policy.winBackDays)
-        let window = LifecycleRules.days(policy.spendWindowDays)
-        let twoWindows = LifecycleRules.days(2 * policy.spendWindowDays)
-        var candidates: [Date] = [knownSince]
-        candidates.reserveCapacity(1 + 6 * purchaseEnd + 3 * refundEnd + purchaseEnd)
-        for purchase in allPurchases[..<purchaseEnd] {
-            let time = purchase.occurredAt
-            candidates.append(time)
-            candidates.append(time.addingTimeInterval(recent))
-            candidates.append(time.addingTimeInterval(churnDays))
-            candidates.append(time.addingTimeInterval(winBackDays))
-            candidates.append(time.addingTimeInterval(window))
-            candidates.append(time.addingTimeInterval(twoWindows))
-        }
-        for refund in allRefunds[..<refundEnd] {
-            candidates.append(refund.occurredAt)
-            candidates.append(refund.occurredAt.addingTimeInterval(window))
-            candidates.append(refund.occurredAt.addingTimeInterval(twoWindows))
-        }
-        if purchaseEnd >= policy.meanGapMinimumPurchases {
-            let first = allPurchases[0].occurredAt
-            for index in (policy.meanGapMinimumPurchases - 1)..<purchaseEnd {
-                let last = allPurchases[index].occurredAt
-                let meanGap = last.timeIntervalSince(first) / Double(index)
-                candidates.append(last.addingTimeInterval(policy.meanGapMultiple * meanGap))
-            }
-        }
-        candidates.sort()
-
-        // The facts: entries 0..<entryCount have happened (purchaseCount of them are
-        // purchases); recentStart..<entryCount are in the recent spend window and
-        // earlierStart..<recentStart in the one before it.
-        var entryCount = 0
-        var purchaseCount = 0
-        var recentStart = 0
-        var earlierStart = 0
-        /// Takes in the entries up to and including `key`.
-        func advance(through key: (Date, LogPosition)) {
-            while entryCount < entries.count, (entries[entryCount].time, entries[entryCount].position) <= key {
-                if entries[entryCount].purchase >= 0 { purchaseCount += 1 }
-                entryCount += 1
-            }
-        }
-        func spendRising(at moment: LifecycleMoment) -> Bool {
-            // An entry at `time` is in the recent window until t reaches time + window,
-            // and in the earlier one until t reaches time + 2 · window (LifecycleFacts).
-            while recentStart < entryCount, moment.hasReached(entries[recentStart].time.addingTimeInterval(window)) { recentStart += 1 }
-            while earlierStart < recentStart, moment.hasReached(entries[earlierStart].time.addingTimeInterval(2 * window)) { earlierStart += 1 }
-            var any = false
-            for currency in 0..<currencyCount {
-                let now = sums[entryCount * currencyCount + currency]
-                let middle = sums[recentStart * currencyCount + currency]
-                let recentSpend = now &- middle
-                let earlierSpend = middle &- sums[earlierStart * currencyCount + currency]
-                if recentSpend == 0, earlierSpend == 0 { continue }
-                guard recentSpend > earlierSpend else { return false }
-                any = true
-            }
-            return any
-        }
-        func rule(at moment: LifecycleMoment) -> LifecycleRule {
-            LifecycleRules.rule(
-                purchaseCount: purchaseCount,
-                firstPurchase: purchaseCount > 0 ? allPurchases[0].occurredAt : nil,
-                lastPurchase: purchaseCount > 0 ? allPurchases[purchaseCount - 1].occurredAt : nil,
-                latestWinBack: purchaseCount > 0 ? winBacks[purchaseCount - 1] : nil,
-                at: moment, policy: policy, spendRising: { spendRising(at: moment) }
-            )
-        }
-
-        var transitions: [LifecycleTransition] = []
-        var current: LifecycleRule?
-        func move(to rule: LifecycleRule, at time: Date, cause: LifecycleCause) {
-            guard rule != current else { return }
-            defer { current = rule }
-            // A rule change that keeps the stage and the win-back flag is not a transition.
-            if let current, current.stage == rule.stage, (current == .winBack) == (rule == .winBack) { return }
-            transitions.append(LifecycleTransition(
-                from: current?.stage, fromWinBack: current == .winBack, to: rule.stage, winBack: rule == .winBack,
-                rule: rule, at: time, cause: cause
-            ))
-        }
-        // Moves to the rule the facts give at `moment` by the passage of time.
-        func pass(at moment: LifecycleMoment) {
-            let new = rule(at: moment)
-            guard new != current else { return }
-            let threshold: LifecycleThreshold
-            switch new {
-            case .noPurchaseForChurnWindow:
-                threshold = .churnWindowReached(days: policy.churnDays)
-            case .lastPurchaseNotRecent:
-                threshold = .recentWindowEnded(days: policy.recentDays)
-            case .gapLongerThanUsual:
-                let span = allPurchases[purchaseCount - 1].occurredAt.timeIntervalSince(allPurchases[0].occurredAt)
-                threshold = .usualGapExceeded(days: policy.meanGapMultiple * span / Double(purchaseCount - 1) / TimeMath.secondsPerDay)
-            default:
-                threshold = current == .winBack ? .winBackEnded(days: policy.winBackDays) : .spendWindowMoved(days: policy.spendWindowDays)
-            }
-            move(to: new, at: moment.time, cause: .timePassed(threshold))
-        }
-
+        var facts = ReplayFacts(activity: activity, end: end, policy: policy)
+        var recorder = TransitionRecorder(policy: policy)
         let firstCause = LifecycleCause.event(position: firstEvent.position, id: firstEvent.id, type: firstEvent.recordedType)
         var itemStart = 0
-        var previous: Date?
-        for instant in candidates where instant != previous {
-            previous = instant
-            guard instant >= knownSince else { continue }
+        for instant in facts.candidates(knownSince: knownSince) {
             guard instant <= end else { break }
             let moment = LifecycleMoment(instant)
             if instant == knownSince {
-                advance(through: (knownSince, firstEvent.position))
-                move(to: rule(at: moment), at: instant, cause: firstCause)
+                facts.advance(through: (knownSince, firstEvent.position))
+                recorder.move(to: facts.rule(at: moment), at: instant, cause: firstCause)
             } else {
                 // Time alone, with what happened before this instant.
-                advance(through: (instant, LogPosition.start))
-                pass(at: moment)
+                facts.advance(through: (instant, LogPosition.start))
+                recorder.pass(to: facts.rule(at: moment), at: instant, facts: facts)
             }
             // The events at this instant, one by one.
-            while itemStart < entries.count, entries[itemStart].time < instant { itemStart += 1 }
+            while itemStart < facts.entries.count, facts.entries[itemStart].time < instant { itemStart += 1 }
             var item = itemStart
-            while item < entries.count, entries[item].time == instant {
-                let entry = entries[item]
+            while item < facts.entries.count, facts.entries[item].time == instant {
+                let entry = facts.entries[item]
                 item += 1
                 guard instant != knownSince || entry.position > firstEvent.position else { continue }
-                advance(through: (instant, entry.position))
+                facts.advance(through: (instant, entry.position))
                 let type = entry.purchase >= 0 ? PurchaseCompleted.eventType : RefundIssued.eventType
-                move(to: rule(at: moment), at: instant, cause: .event(position: entry.position, id: entry.eventID, type: type))
+                recorder.move(to: facts.rule(at: moment), at: instant, cause: .event(position: entry.position, id: entry.eventID, type: type))
             }
             // Just after the instant: "more than N days" thresholds.
             if instant < end {
-                advance(through: (instant, LogPosition.end))
-                pass(at: LifecycleMoment(instant, justAfter: true))
+                facts.advance(through: (instant, LogPosition.end))
+                recorder.pass(to: facts.rule(at: LifecycleMoment(instant, justAfter: true)), at: instant, facts: facts)
             }
         }
 
         // The stage at `end`, with everything that happened by then.
-        advance(through: (end, LogPosition.end))
-        let atEnd = LifecycleMoment(end)
-        let endRule = rule(at: atEnd)
+        facts.advance(through: (end, LogPosition.end))
+        let rule = facts.rule(at: LifecycleMoment(end))
         let evaluation = LifecycleEvaluation(
-            stage: endRule.stage, winBack: endRule == .winBack,
-            highestStage: policy.highestStage(purchases: purchaseCount), rule: endRule,
-            purchaseCount: purchaseCount, lastPurchase: purchaseCount > 0 ? allPurchases[purchaseCount - 1].occurredAt : nil,
-            time: end, policy: policy
+            stage: rule.stage, winBack: rule == .winBack,
+            highestStage: policy.highestStage(purchases: facts.purchaseCount), rule: rule,
+            purchaseCount: facts.purchaseCount, lastPurchase: facts.lastPurchase, time: end, policy: policy
         )
-        return (evaluation, transitions)
+        return (evaluation, recorder.transitions)
     }
 
     /// When each highest stage was reached.
@@ -360,5 +165,223 @@ extension CustomerEventRecord {
         case .other(let recorded): recorded.type
         default: event.payload.map { Swift.type(of: $0).eventType } ?? "unknown"
         }
+    }
+}
+
+/// A purchase (positive amount) or refund (negative) in the replay's merged time order.
+struct ReplayEntry {
+    var time: Date
+    var position: LogPosition
+    /// The index of the purchase in `activity.purchases`, or -1 for a refund.
+    var purchase: Int
+    var eventID: EventID
+    /// The index of the currency in the replay's currency list.
+    var currency: Int
+}
+
+/// The facts the lifecycle rules read, kept as the replay moves forward in time.
+///
+/// Purchases and refunds are merged in (occurredAt, position) order; those that happened
+/// by the current key are a prefix of it (`entryCount`). An entry is in the recent spend
+/// window until t reaches its time + window and in the earlier one until t reaches its
+/// time + 2 · window, so each window is a run `recentStart..<entryCount`,
+/// `earlierStart..<recentStart` whose ends only move forward, and a window's spend is a
+/// difference of running sums, per currency.
+struct ReplayFacts {
+    let purchases: [PurchaseActivity.Purchase]
+    private(set) var entries: [ReplayEntry] = []
+    /// `sums[i * currencyCount + c]`: net spend in currency c of entries 0..<i, wrapping
+    /// (a window's spend is a difference of two, exact whenever it fits in 64 bits).
+    private var sums: [Int64] = []
+    private var currencyCount = 1
+    private let window: TimeInterval
+    private let twoWindows: TimeInterval
+    private let churn: TimeInterval
+    private let policy: LifecyclePolicy
+    /// Purchases by the end of the replay.
+    private let purchaseEnd: Int
+    private let refunds: ArraySlice<PurchaseActivity.Refund>
+
+    private(set) var entryCount = 0
+    private(set) var purchaseCount = 0
+    private(set) var latestWinBack: Date?
+    private var recentStart = 0
+    private var earlierStart = 0
+
+    init(activity: PurchaseActivity, end: Date, policy: LifecyclePolicy) {
+        self.policy = policy
+        purchases = activity.purchases
+        window = TimeMath.secondsPerDay * Double(policy.spendWindowDays)
+        twoWindows = 2 * window
+        churn = TimeMath.secondsPerDay * Double(policy.churnDays)
+        var purchaseEnd = 0
+        while purchaseEnd < purchases.count, purchases[purchaseEnd].occurredAt <= end { purchaseEnd += 1 }
+        self.purchaseEnd = purchaseEnd
+        var refundEnd = 0
+        while refundEnd < activity.refunds.count, activity.refunds[refundEnd].occurredAt <= end { refundEnd += 1 }
+        refunds = activity.refunds[..<refundEnd]
+
+        var currencies: [Currency] = []
+        func currencyIndex(_ currency: Currency) -> Int {
+            if let index = currencies.firstIndex(of: currency) { return index }
+            currencies.append(currency)
+            return currencies.count - 1
+        }
+        var amounts: [Int64] = []
+        entries.reserveCapacity(purchaseEnd + refunds.count)
+        amounts.reserveCapacity(purchaseEnd + refunds.count)
+        var nextPurchase = 0
+        var nextRefund = refunds.startIndex
+        while nextPurchase < purchaseEnd || nextRefund < refunds.endIndex {
+            let takePurchase: Bool
+            if nextPurchase == purchaseEnd {
+                takePurchase = false
+            } else if nextRefund == refunds.endIndex {
+                takePurchase = true
+            } else {
+                let purchase = purchases[nextPurchase]
+                let refund = refunds[nextRefund]
+                takePurchase = (purchase.occurredAt, purchase.position) < (refund.occurredAt, refund.position)
+            }
+            if takePurchase {
+                let purchase = purchases[nextPurchase]
+                entries.append(ReplayEntry(
+                    time: purchase.occurredAt, position: purchase.position, purchase: nextPurchase,
+                    eventID: purchase.eventID, currency: currencyIndex(purchase.amount.currency)
+                ))
+                amounts.append(purchase.amount.minorUnits)
+                nextPurchase += 1
+            } else {
+                let refund = refunds[nextRefund]
+                entries.append(ReplayEntry(
+                    time: refund.occurredAt, position: refund.position, purchase: -1,
+                    eventID: refund.eventID, currency: currencyIndex(refund.amount.currency)
+                ))
+                amounts.append(0 &- refund.amount.minorUnits)
+                nextRefund += 1
+            }
+        }
+        currencyCount = max(currencies.count, 1)
+        sums = [Int64](repeating: 0, count: (entries.count + 1) * currencyCount)
+        for index in entries.indices {
+            let row = index * currencyCount
+            for currency in 0..<currencyCount { sums[row + currencyCount + currency] = sums[row + currency] }
+            sums[row + currencyCount + entries[index].currency] &+= amounts[index]
+        }
+    }
+
+    /// The instants from `knownSince` at which something the rules read can change, in
+    /// order, each once.
+    func candidates(knownSince: Date) -> [Date] {
+        let offsets = [policy.recentDays, policy.churnDays, policy.winBackDays, policy.spendWindowDays, 2 * policy.spendWindowDays]
+            .map(LifecycleRules.days)
+        var instants: [Date] = [knownSince]
+        instants.reserveCapacity(1 + 7 * purchaseEnd + 3 * refunds.count)
+        for purchase in purchases[..<purchaseEnd] {
+            let time = purchase.occurredAt
+            instants.append(time)
+            for offset in offsets { instants.append(time.addingTimeInterval(offset)) }
+        }
+        for refund in refunds {
+            instants.append(refund.occurredAt)
+            instants.append(refund.occurredAt.addingTimeInterval(offsets[3]))
+            instants.append(refund.occurredAt.addingTimeInterval(offsets[4]))
+        }
+        if purchaseEnd >= policy.meanGapMinimumPurchases {
+            let first = purchases[0].occurredAt
+            for index in (policy.meanGapMinimumPurchases - 1)..<purchaseEnd {
+                let last = purchases[index].occurredAt
+                let meanGap = last.timeIntervalSince(first) / Double(index)
+                instants.append(last.addingTimeInterval(policy.meanGapMultiple * meanGap))
+            }
+        }
+        instants.removeAll { $0 < knownSince }
+        instants.sort()
+        var unique = 0
+        for index in instants.indices where unique == 0 || instants[index] != instants[unique - 1] {
+            instants[unique] = instants[index]
+            unique += 1
+        }
+        instants.removeLast(instants.count - unique)
+        return instants
+    }
+
+    var firstPurchase: Date? { purchaseCount > 0 ? purchases[0].occurredAt : nil }
+    var lastPurchase: Date? { purchaseCount > 0 ? purchases[purchaseCount - 1].occurredAt : nil }
+
+    /// Takes in the purchases and refunds up to and including `key`.
+    mutating func advance(through key: (Date, LogPosition)) {
+        while entryCount < entries.count, (entries[entryCount].time, entries[entryCount].position) <= key {
+            if entries[entryCount].purchase >= 0 {
+                let time = entries[entryCount].time
+                if purchaseCount > 0, time.timeIntervalSince(purchases[purchaseCount - 1].occurredAt) >= churn { latestWinBack = time }
+                purchaseCount += 1
+            }
+            entryCount += 1
+        }
+    }
+
+    /// The rule at `moment` (moments never go back in time).
+    mutating func rule(at moment: LifecycleMoment) -> LifecycleRule {
+        LifecycleRules.ruleBeforeSpend(
+            purchaseCount: purchaseCount, firstPurchase: firstPurchase, lastPurchase: lastPurchase,
+            latestWinBack: latestWinBack, at: moment, policy: policy
+        ) ?? (spendRising(at: moment) ? .spendRising : .spendNotRising)
+    }
+
+    /// Whether net spend rose from the earlier window to the recent one in every currency
+    /// with spend in either (as ``LifecycleFacts/spendRising``).
+    private mutating func spendRising(at moment: LifecycleMoment) -> Bool {
+        while recentStart < entryCount, moment.hasReached(entries[recentStart].time.addingTimeInterval(window)) { recentStart += 1 }
+        while earlierStart < recentStart, moment.hasReached(entries[earlierStart].time.addingTimeInterval(twoWindows)) { earlierStart += 1 }
+        var any = false
+        for currency in 0..<currencyCount {
+            let middle = sums[recentStart * currencyCount + currency]
+            let recentSpend = sums[entryCount * currencyCount + currency] &- middle
+            let earlierSpend = middle &- sums[earlierStart * currencyCount + currency]
+            if recentSpend == 0, earlierSpend == 0 { continue }
+            guard recentSpend > earlierSpend else { return false }
+            any = true
+        }
+        return any
+    }
+}
+
+/// Collects the changes of stage as the replay finds them.
+struct TransitionRecorder {
+    let policy: LifecyclePolicy
+    private(set) var transitions: [LifecycleTransition] = []
+    private var current: LifecycleRule?
+
+    init(policy: LifecyclePolicy) { self.policy = policy }
+
+    /// Moves to `rule`, recording a transition when the stage or the win-back flag changes.
+    mutating func move(to rule: LifecycleRule, at time: Date, cause: LifecycleCause) {
+        guard rule != current else { return }
+        defer { current = rule }
+        // A rule change that keeps the stage and the win-back flag is not a transition.
+        if let current, current.stage == rule.stage, (current == .winBack) == (rule == .winBack) { return }
+        transitions.append(LifecycleTransition(
+            from: current?.stage, fromWinBack: current == .winBack, to: rule.stage, winBack: rule == .winBack,
+            rule: rule, at: time, cause: cause
+        ))
+    }
+
+    /// Moves to `rule` by the passage of time, naming the threshold crossed.
+    mutating func pass(to new: LifecycleRule, at time: Date, facts: ReplayFacts) {
+        guard new != current else { return }
+        let threshold: LifecycleThreshold
+        switch new {
+        case .noPurchaseForChurnWindow:
+            threshold = .churnWindowReached(days: policy.churnDays)
+        case .lastPurchaseNotRecent:
+            threshold = .recentWindowEnded(days: policy.recentDays)
+        case .gapLongerThanUsual:
+            let span = facts.lastPurchase!.timeIntervalSince(facts.firstPurchase!)
+            threshold = .usualGapExceeded(days: policy.meanGapMultiple * span / Double(facts.purchaseCount - 1) / TimeMath.secondsPerDay)
+        default:
+            threshold = current == .winBack ? .winBackEnded(days: policy.winBackDays) : .spendWindowMoved(days: policy.spendWindowDays)
+        }
+        move(to: new, at: time, cause: .timePassed(threshold))
     }
 }
