@@ -253,6 +253,11 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: 4. One customer's profile and lifecycle: 50 events, in a small and a big ledger
 
+    // The documented pattern (one history read folded into both views), and in the same
+    // run the floors under it: readStream touching each RecordedEvent without a typed
+    // decode, and raw LMDB doing the reads readStream must do (streamInfo get, the
+    // stream's index entries, one log get each). Every iteration is 1,000 random
+    // customers of the same 4,096, so the figures are per thousand lookups.
     let lookupConfiguration = Benchmark.Configuration(
         metrics: [.throughput, .wallClock],
         timeUnits: .nanoseconds,  // wall clock per lookup
@@ -261,11 +266,16 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(5),
         maxIterations: 50
     )
+    /// 4,096 random customers of a ledger of `customers`.
+    func lookupTargets(_ customers: Int) -> [StreamID] {
+        var generator = SplitMix64(seed: 11)
+        return (0..<4_096).map { _ in DomainWorkload.customer(Int(generator.next() % UInt64(customers))) }
+    }
     // 2,000 customers of 50 events = 100 thousand events; 200,000 customers = 10 million.
     for (label, customers) in [("100K", 2_000), ("10M", 200_000)] {
         let lookup = Fixture<[StreamID]>()
         Benchmark(
-            "One customer profile + lifecycle, 50 events, ledger of \(label) events",
+            "One customer profile + lifecycle from one history read, 50 events, ledger of \(label) events",
             configuration: lookupConfiguration,
             closure: { benchmark in
                 let ledger = lookup.ledger!
@@ -273,19 +283,73 @@ let benchmarks: @Sendable () -> Void = {
                 for _ in benchmark.scaledIterations {
                     let customer = targets[lookup.next % targets.count]
                     lookup.next += 1
-                    blackHole(try ledger.profile(of: customer))
-                    blackHole(try ledger.lifecycle(of: customer))
+                    let history = try ledger.history(of: customer)
+                    blackHole(CustomerProfile(history: history))
+                    blackHole(CustomerLifecycle(history: history))
                 }
             },
             setup: {
                 lookup.ledger = try await DomainWorkload.cachedLedger(named: "domain", customers: customers)
-                var generator = SplitMix64(seed: 11)
-                lookup.state = (0..<4_096).map { _ in DomainWorkload.customer(Int(generator.next() % UInt64(customers))) }
+                lookup.state = lookupTargets(customers)
             },
             teardown: {
                 lookup.ledger?.close()  // the cached ledger stays for the next run
                 lookup.ledger = nil
             }
+        )
+
+        let stream = Fixture<[StreamID]>()
+        Benchmark(
+            "One customer's 50 events, readStream without typed decode, ledger of \(label) events",
+            configuration: lookupConfiguration,
+            closure: { benchmark in
+                let ledger = stream.ledger!
+                let targets = stream.state!
+                var checksum = 0
+                for _ in benchmark.scaledIterations {
+                    let customer = targets[stream.next % targets.count]
+                    stream.next += 1
+                    var count = 0
+                    try ledger.readStream(customer) { event in
+                        checksum &+= event.payload.count &+ Int(event.version.rawValue)
+                        count += 1
+                    }
+                    precondition(count == DomainWorkload.eventsPerCustomer, "read \(count) events")
+                }
+                blackHole(checksum)
+            },
+            setup: {
+                stream.ledger = try await DomainWorkload.cachedLedger(named: "domain", customers: customers)
+                stream.state = lookupTargets(customers)
+            },
+            teardown: {
+                stream.ledger?.close()
+                stream.ledger = nil
+            }
+        )
+
+        let raw = Fixture<(RawStreamReader, [String])>()
+        Benchmark(
+            "One customer's 50 events, raw LMDB index cursor + log gets, ledger of \(label) events",
+            configuration: lookupConfiguration,
+            closure: { benchmark in
+                let (reader, targets) = raw.state!
+                var checksum: UInt64 = 0
+                for _ in benchmark.scaledIterations {
+                    let (count, sum) = reader.read(targets[raw.next % targets.count])
+                    raw.next += 1
+                    precondition(count == DomainWorkload.eventsPerCustomer, "read \(count) entries")
+                    checksum &+= sum
+                }
+                blackHole(checksum)
+            },
+            setup: {
+                let ledger = try await DomainWorkload.cachedLedger(named: "domain", customers: customers)
+                let folder = URL(fileURLWithPath: ledger.store.path)
+                ledger.close()
+                raw.state = (RawStreamReader(folder: folder), lookupTargets(customers).map(\.rawValue))
+            },
+            teardown: { raw.state = nil }
         )
     }
 

@@ -245,3 +245,64 @@ public final class RawLogScanner {
         return (count, checksum)
     }
 }
+
+/// A read-only view of a ledger's files for the raw one-customer read: what
+/// `readStream` must do at least, as bare C calls.
+public final class RawStreamReader {
+    private let environment: RawEnvironment
+    private let log: MDB_dbi
+    private let streams: MDB_dbi
+    private let streamInfo: MDB_dbi
+
+    public init(folder: URL) {
+        environment = RawEnvironment(folder: folder, readOnly: true)
+        let handles = environment.open(["log", "streams", "streamInfo"], create: false)
+        (log, streams, streamInfo) = (handles[0], handles[1], handles[2])
+    }
+
+    deinit { environment.close() }
+
+    /// In one read transaction: the `streamInfo` get (stream id → number), a cursor seek to
+    /// number‖1 in `streams`, then for every entry of the stream one `log` get of its
+    /// position, touching the record's header and length. Returns the event count and a
+    /// checksum.
+    public func read(_ stream: String) -> (count: Int, checksum: UInt64) {
+        var txn: OpaquePointer?
+        mdbCheck(mdb_txn_begin(environment.env, nil, UInt32(MDB_RDONLY), &txn), "mdb_txn_begin")
+        defer { mdb_txn_abort(txn) }
+        var name = stream
+        let number: UInt64? = name.withUTF8 { utf8 in
+            var key = MDB_val(mv_size: utf8.count, mv_data: UnsafeMutableRawPointer(mutating: utf8.baseAddress))
+            var value = MDB_val()
+            let code = mdb_get(txn, streamInfo, &key, &value)
+            if code == MDB_NOTFOUND { return nil }
+            mdbCheck(code, "get streamInfo")
+            return UInt64(littleEndian: value.mv_data.loadUnaligned(as: UInt64.self))
+        }
+        guard let number else { return (0, 0) }
+        var cursor: OpaquePointer?
+        mdbCheck(mdb_cursor_open(txn, streams, &cursor), "mdb_cursor_open")
+        defer { mdb_cursor_close(cursor) }
+        var start = (number.bigEndian, UInt64(1).bigEndian)
+        var count = 0
+        var checksum: UInt64 = 0
+        withUnsafeMutableBytes(of: &start) { startBytes in
+            var key = MDB_val(mv_size: 16, mv_data: startBytes.baseAddress)
+            var value = MDB_val()
+            var code = mdb_cursor_get(cursor, &key, &value, MDB_SET_KEY)
+            while code == 0, key.mv_size == 16, UInt64(bigEndian: key.mv_data.loadUnaligned(as: UInt64.self)) == number {
+                var position = UInt64(littleEndian: value.mv_data.loadUnaligned(as: UInt64.self)).bigEndian
+                withUnsafeMutableBytes(of: &position) { positionBytes in
+                    var logKey = MDB_val(mv_size: 8, mv_data: positionBytes.baseAddress)
+                    var record = MDB_val()
+                    mdbCheck(mdb_get(txn, log, &logKey, &record), "get log")
+                    checksum &+= UInt64(record.mv_data.load(fromByteOffset: 8, as: UInt8.self)) &+ UInt64(record.mv_size)
+                }
+                count += 1
+                code = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)
+            }
+            if code != 0, code != MDB_NOTFOUND { mdbCheck(code, "mdb_cursor_get") }
+        }
+        return (count, checksum)
+    }
+}

@@ -7,6 +7,10 @@ import Foundation
 //   LedgerProfile <workload> [rounds]
 //   workloads: append-ledger, append-raw, group, sequential, scan-ledger, scan-raw,
 //   raw-txn (LedgerProfile raw-txn <transactions> <events per transaction>)
+//   lookup, lookup-separate, lookup-stream, lookup-raw
+//     (LedgerProfile lookup [rounds] [customers]: one customer's profile and lifecycle,
+//     1,000 random customers per round, in the cached domain ledger of `customers` × 50
+//     events, 2,000 by default; 200000 is the 10M-event ledger)
 //
 // Setup happens first; only the measured part runs between the "enable" and "disable"
 // written to $PERF_CTL_FIFO (perf record -D -1 --control fifo:…), so a profile holds the
@@ -14,7 +18,7 @@ import Foundation
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    print("usage: LedgerProfile append-ledger|append-raw|group|sequential|scan-ledger|scan-raw [rounds]")
+    print("usage: LedgerProfile append-ledger|append-raw|group|sequential|scan-ledger|scan-raw|lookup|lookup-separate|lookup-stream|lookup-raw [rounds] [customers]")
     exit(2)
 }
 let workload = arguments[1]
@@ -133,6 +137,44 @@ case "scan-raw":
     try await measure(events: rounds * Workload.scanCount) {
         for _ in 0..<rounds { precondition(scanner.scan().count == Workload.scanCount) }
     }
+case "lookup", "lookup-separate", "lookup-stream", "lookup-raw":
+    // lookup: the documented pattern, one history read for profile and lifecycle;
+    // lookup-separate: ledger.profile(of:) then ledger.lifecycle(of:);
+    // lookup-stream: readStream touching each RecordedEvent, no typed decode;
+    // lookup-raw: the same LMDB reads as bare C calls (RawStreamReader).
+    let customers = arguments.count > 3 ? Int(arguments[3]) ?? 2_000 : 2_000
+    let ledger = try await DomainWorkload.cachedLedger(named: "domain", customers: customers)
+    var generator = SplitMix64(seed: 11)
+    let targets = (0..<1_000).map { _ in DomainWorkload.customer(Int(generator.next() % UInt64(customers))) }
+    let raw = workload == "lookup-raw" ? RawStreamReader(folder: URL(fileURLWithPath: ledger.store.path)) : nil
+    var checksum = 0
+    func lookUp(_ customer: StreamID) throws {
+        switch workload {
+        case "lookup":
+            let history = try ledger.history(of: customer)
+            checksum &+= CustomerProfile(history: history)?.orderCount ?? 0
+            checksum &+= CustomerLifecycle(history: history)?.transitions.count ?? 0
+        case "lookup-separate":
+            checksum &+= try ledger.profile(of: customer)?.orderCount ?? 0
+            checksum &+= try ledger.lifecycle(of: customer)?.transitions.count ?? 0
+        case "lookup-stream":
+            try ledger.readStream(customer) { event in checksum &+= event.payload.count &+ Int(event.version.rawValue) }
+        default:
+            checksum &+= raw!.read(customer.rawValue).count
+        }
+    }
+    for customer in targets.prefix(200) { try lookUp(customer) }  // warm-up
+    perfControl("enable")
+    let start = ContinuousClock.now
+    for _ in 0..<rounds {
+        for customer in targets { try lookUp(customer) }
+    }
+    let elapsed = ContinuousClock.now - start
+    perfControl("disable")
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let lookups = rounds * targets.count
+    print("\(workload), ledger of \(customers * DomainWorkload.eventsPerCustomer) events: \(lookups) lookups in \(elapsed) = \(String(format: "%.2f", seconds * 1e6 / Double(lookups))) µs per customer (checksum \(checksum))")
+    ledger.close()
 default:
     print("unknown workload \(workload)")
     exit(2)
