@@ -184,9 +184,11 @@ struct PopulationPass {
         if attention != nil { decoded.formUnion([ComplaintOpened.eventType, ComplaintResolved.eventType]) }
         let countsEveryCustomer = countsEveryCustomer
         guard countsEveryCustomer || !decoded.isEmpty else { return }
-        var routes: [String: Route] = [:]
+        // A handful of types: a linear search, where the engine's shared type names
+        // compare equal at their first word, beats hashing the name.
+        var routes: [(type: String, route: Route)] = []
         func route(of type: String) -> Route {
-            if let known = routes[type] { return known }
+            for known in routes where known.type == type { return known.route }
             let route: Route
             if early.contains(type) {
                 route = .skip
@@ -199,7 +201,7 @@ struct PopulationPass {
             } else {
                 route = .count
             }
-            routes[type] = route
+            routes.append((type, route))
             return route
         }
         do {

@@ -92,31 +92,34 @@ public struct RFMReport: Sendable, Hashable {
     /// Scores a population's values.
     init(asOf: AsOf, policy: ValuePolicy, population: ValuePopulation) {
         let time = asOf.time
-        let scored: [(customer: StreamID, values: RFMValues, tally: ValueTally)] = population.tallies.compactMap { owner, tally in
-            tally.rfmValues(at: time, policy: policy).map { (owner, $0, tally) }
-        }
+        // By customer id, the order of the rows and of the ties.
+        let scored: [(customer: StreamID, values: RFMValues)] = population.tallies.compactMap { owner, tally in
+            tally.rfmValues(at: time, policy: policy).map { (owner, $0) }
+        }.sorted { $0.customer < $1.customer }
+        let values = scored.map(\.values)
         // Worst first: the longest since the last purchase, the fewest purchases, the
         // lowest net spend.
         let recency = RFMScoring.scores(
-            scored, id: \.customer, worseThan: { $0.values.recencyDays > $1.values.recencyDays },
-            equal: { $0.values.recencyDays == $1.values.recencyDays }
+            count: values.count, worseThan: { values[$0].recencyDays > values[$1].recencyDays },
+            equal: { values[$0].recencyDays == values[$1].recencyDays }
         )
         let frequency = RFMScoring.scores(
-            scored, id: \.customer, worseThan: { $0.values.frequency < $1.values.frequency },
-            equal: { $0.values.frequency == $1.values.frequency }
+            count: values.count, worseThan: { values[$0].frequency < values[$1].frequency },
+            equal: { values[$0].frequency == values[$1].frequency }
         )
         let monetary = RFMScoring.scores(
-            scored, id: \.customer, worseThan: { $0.values.monetary.minorUnits < $1.values.monetary.minorUnits },
-            equal: { $0.values.monetary.minorUnits == $1.values.monetary.minorUnits }
+            count: values.count, worseThan: { values[$0].monetary.minorUnits < values[$1].monetary.minorUnits },
+            equal: { values[$0].monetary.minorUnits == values[$1].monetary.minorUnits }
         )
-        let rows = scored.map { item in
-            let r = recency[item.customer]!, f = frequency[item.customer]!
+        let rows = scored.indices.map { index in
+            let (customer, values) = scored[index]
+            let r = recency[index], f = frequency[index]
             return RFMRow(
-                customer: item.customer, values: item.values, recencyScore: r, frequencyScore: f,
-                monetaryScore: monetary[item.customer]!, segment: RFMSegment(recencyScore: r, frequencyScore: f),
-                lifetimeValue: item.tally.lifetimeValue(of: item.customer, at: time, policy: policy)
+                customer: customer, values: values, recencyScore: r, frequencyScore: f,
+                monetaryScore: monetary[index], segment: RFMSegment(recencyScore: r, frequencyScore: f),
+                lifetimeValue: population.tallies[customer]!.lifetimeValue(of: customer, at: time, policy: policy)
             )
-        }.sorted { $0.customer < $1.customer }
+        }
         self.init(
             asOf: asOf, policy: policy, windowStart: policy.window.start(endingAt: time), customers: rows,
             otherCurrencyEvents: population.otherCurrencyEvents,

@@ -11,16 +11,16 @@ enum RFMScoring {
         return (5 * rank + count - 1) / count
     }
 
-    /// Scores for `items`, ordered by `worseThan` (a strict order on the value), ties by
-    /// id, the larger first.
-    static func scores<Item>(
-        _ items: [Item], id: (Item) -> StreamID, worseThan: (Item, Item) -> Bool, equal: (Item, Item) -> Bool
-    ) -> [StreamID: Int] {
-        let sorted = items.sorted { lhs, rhs in
-            equal(lhs, rhs) ? id(rhs) < id(lhs) : worseThan(lhs, rhs)
+    /// Scores for `count` items numbered in customer id order (item `i`'s id is below item
+    /// `j`'s when `i < j`), ordered by `worseThan` (a strict order on the value), ties by id,
+    /// the larger first: the score of item `i` is at index `i`. Sorting the numbers with the
+    /// id order already in them compares integers only.
+    static func scores(count: Int, worseThan: (Int, Int) -> Bool, equal: (Int, Int) -> Bool) -> [Int] {
+        let sorted = (0..<count).sorted { lhs, rhs in
+            equal(lhs, rhs) ? rhs < lhs : worseThan(lhs, rhs)
         }
-        var scores: [StreamID: Int] = [:]
-        for (index, item) in sorted.enumerated() { scores[id(item)] = score(rank: index + 1, of: sorted.count) }
+        var scores = [Int](repeating: 0, count: count)
+        for (index, item) in sorted.enumerated() { scores[item] = score(rank: index + 1, of: count) }
         return scores
     }
 }

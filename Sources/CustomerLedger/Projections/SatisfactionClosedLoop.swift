@@ -118,16 +118,17 @@ struct ClosedLoopTracker: Sendable {
         case .interactionRecorded, .followUpCompleted: break
         default: return
         }
-        guard !items.isEmpty, var list = items[owner.slot] else { return }
-        for index in list.indices where list[index].respondedAt <= record.occurredAt {
-            let earlier = list[index].closedAt.map { (record.occurredAt, record.position) < ($0, list[index].closedPosition!) } ?? true
+        guard !items.isEmpty, let index = items.index(forKey: owner.slot) else { return }
+        // In place: a copy of the list per contact would allocate for every contact of a
+        // customer with a detractor response.
+        for item in items.values[index].indices where items.values[index][item].respondedAt <= record.occurredAt {
+            let earlier = items.values[index][item].closedAt.map { (record.occurredAt, record.position) < ($0, items.values[index][item].closedPosition!) } ?? true
             if earlier {
-                list[index].closedAt = record.occurredAt
-                list[index].closedBy = record.id
-                list[index].closedPosition = record.position
+                items.values[index][item].closedAt = record.occurredAt
+                items.values[index][item].closedBy = record.id
+                items.values[index][item].closedPosition = record.position
             }
         }
-        items[owner.slot] = list
     }
 
     /// The follow-ups and their status at `time`.

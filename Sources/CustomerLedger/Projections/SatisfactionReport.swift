@@ -124,6 +124,9 @@ struct SatisfactionAccumulator: Sendable {
     var buckets: [BucketKey: (occurredAt: Date, position: LogPosition, score: Int)] = [:]
     var responses: [SurveyKind: Int] = [:]
     var loop: ClosedLoopTracker
+    /// The bucket start of each UTC day met: buckets are whole UTC days, weeks, months or
+    /// quarters, and the calendar arithmetic costs more than the rest of a response.
+    private var bucketStarts: [Int: Date] = [:]
 
     init(period: Range<Date>?, interval: SatisfactionInterval, policy: SatisfactionPolicy) {
         self.period = period
@@ -149,11 +152,19 @@ struct SatisfactionAccumulator: Sendable {
         if latest[customer]?[answer.kind].map({ response.isLater(than: $0) }) ?? true {
             latest[customer, default: [:]][answer.kind] = response
         }
-        let key = BucketKey(start: interval.start(of: record.occurredAt), kind: answer.kind, customer: customer)
+        let key = BucketKey(start: bucketStart(of: record.occurredAt), kind: answer.kind, customer: customer)
         if buckets[key].map({ (record.occurredAt, record.position) > ($0.occurredAt, $0.position) }) ?? true {
             buckets[key] = (record.occurredAt, record.position, answer.score)
         }
         loop.noteResponse(answer, of: owner, record: record)
+    }
+
+    private mutating func bucketStart(of date: Date) -> Date {
+        let day = ValueTally.dayNumber(date)
+        if let start = bucketStarts[day] { return start }
+        let start = interval.start(of: date)
+        bucketStarts[day] = start
+        return start
     }
 
     func report(asOf: AsOf) -> SatisfactionReport {
