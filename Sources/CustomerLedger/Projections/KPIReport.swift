@@ -157,8 +157,12 @@ extension Ledger {
     ///
     /// One pass over the log (after a pre-pass over cancellations), keeping per customer a
     /// few numbers and its purchase times from `churnDays` before the period to its end.
-    /// - Parameter asOf: the point of view; by default everything recorded, with time at
-    ///   `to`. Events after `asOf.time` do not count, nor does churn after it.
+    /// - Parameters:
+    ///   - from: the period's first instant.
+    ///   - to: the instant after the period.
+    ///   - asOf: the point of view; by default everything recorded, with time at `to`.
+    ///     Events after `asOf.time` do not count, nor does churn after it.
+    ///   - policy: the lifecycle rules and the stages that count as active.
     public func kpis(from: Date, to: Date, asOf: AsOf? = nil, policy: KPIPolicy = .standard) throws(LedgerError) -> KPIReport {
         precondition(from <= to, "A KPI period runs from its start to a later end")
         let asOf = asOf ?? AsOf(time: to)

@@ -158,8 +158,10 @@ public struct CustomerProfile: Sendable, Hashable {
     /// forgotten after its point of view, and the personal fields then read as erased, as
     /// from ``Ledger/profile(of:asOf:)``.
     ///
-    /// - Parameter forgotten: whether to erase the personal fields even without a
-    ///   `customer.forgotten` in the history (for a history built by hand).
+    /// - Parameters:
+    ///   - history: the customer's events from one point of view.
+    ///   - forgotten: whether to erase the personal fields even without a
+    ///     `customer.forgotten` in the history (for a history built by hand).
     public init?(history: CustomerHistory, forgotten: Bool = false) {
         guard let first = history.records.first else { return nil }
         customer = history.customer

@@ -231,6 +231,8 @@ extension Ledger {
     /// - Parameters:
     ///   - period: responses whose `occurredAt` falls in it count; `nil` for all.
     ///   - interval: the trend's bucket size (UTC).
+    ///   - asOf: the point of view.
+    ///   - policy: the scales' thresholds, the small-sample size and the closed loop's due time.
     public func satisfactionReport(
         period: Range<Date>? = nil, interval: SatisfactionInterval = .month, asOf: AsOf = .now(),
         policy: SatisfactionPolicy = .standard

@@ -216,8 +216,11 @@ struct TierReviewPlan: Sendable {
 extension Ledger {
     /// The quarterly tier review of every customer: one pass over the cancellations, one
     /// over the log, memory per customer bounded by the number of quarters.
-    /// - Parameter quarters: the quarters to review; by default the four up to and
-    ///   including the one holding `asOf.time`.
+    /// - Parameters:
+    ///   - quarters: the quarters to review; by default the four up to and including the
+    ///     one holding `asOf.time`.
+    ///   - asOf: the point of view.
+    ///   - policy: the tier thresholds.
     public func tierReview(
         quarters: ClosedRange<Quarter>? = nil, asOf: AsOf = .now(), policy: TierPolicy = .standard
     ) throws(LedgerError) -> TierReview {
