@@ -59,7 +59,7 @@ public struct StoredEvent: ~Copyable {
         UnsafeRawBufferPointer(rebasing: bytes[(EventRecord.headerSize + streamLength + metadataLength)...])
     }
 
-    /// The event's metadata (``EventMetadata/empty``, without decoding, when it has none).
+    /// The event's metadata (`EventMetadata.empty`, without decoding, when it has none).
     public func metadata() throws(LedgerError) -> EventMetadata {
         let length = metadataLength
         guard length > 0 else { return .empty }

@@ -335,6 +335,8 @@ extension Ledger {
     /// before the main pass (each of those events is decoded once, there). Memory grows
     /// with the number of customers, not of events.
     /// - Parameters:
+    ///   - asOf: the point of view.
+    ///   - policies: the policies of the four reports.
     ///   - satisfactionPeriod: survey responses whose `occurredAt` falls in it count; `nil`
     ///     for all.
     ///   - satisfactionInterval: the satisfaction trend's bucket size (UTC).
