@@ -1,5 +1,6 @@
 import Foundation
 public import LedgerCore
+import Synchronization
 
 /// Everything that had happened to one customer from a point of view: the customer's own
 /// stream and the streams of customers merged into it, in the order things happened.
@@ -17,9 +18,14 @@ public struct CustomerHistory: Sendable, Hashable {
     public var asOf: AsOf
     /// The events, by `occurredAt` (ties by position). Identity events of merged
     /// customers' own streams are left out (the survivor's copy is kept).
-    public var records: [CustomerEventRecord]
+    public var records: [CustomerEventRecord] {
+        // The shared purchase activity was folded from the old records.
+        didSet { derived = HistoryDerived() }
+    }
     /// What the read saw beyond the point of view (not part of the value).
     var readNotes = HistoryReadNotes()
+    /// What the views share, folded from `records` once (not part of the value).
+    private var derived = HistoryDerived()
 
     public init(requested: StreamID, customer: StreamID, mergedCustomers: [StreamID], asOf: AsOf, records: [CustomerEventRecord]) {
         self.requested = requested
@@ -31,6 +37,31 @@ public struct CustomerHistory: Sendable, Hashable {
 
     /// Whether the ledger knows the customer at all from this point of view.
     public var isEmpty: Bool { records.isEmpty }
+
+    /// The purchases and refunds that count among `records`, folded once per history
+    /// and shared by the views folded from it (the profile and the lifecycle both need
+    /// it).
+    var purchaseActivity: PurchaseActivity { derived.purchaseActivity(records) }
+}
+
+/// Values folded from a history's records, computed on first use and shared by copies
+/// of the history until its records change. Not part of the history's value.
+struct HistoryDerived: Sendable, Hashable {
+    private final class Storage: Sendable {
+        let activity = Mutex<PurchaseActivity?>(nil)
+    }
+
+    private let storage = Storage()
+
+    func purchaseActivity(_ records: [CustomerEventRecord]) -> PurchaseActivity {
+        if let known = storage.activity.withLock({ $0 }) { return known }
+        let activity = PurchaseActivity(records)
+        storage.activity.withLock { $0 = activity }
+        return activity
+    }
+
+    static func == (lhs: Self, rhs: Self) -> Bool { true }
+    func hash(into hasher: inout Hasher) {}
 }
 
 /// What the read that built a history saw of its streams beyond the point of view. It is

@@ -35,7 +35,7 @@ public struct CustomerLifecycle: Sendable, Hashable {
     /// is unknown from that point of view, for example as of before its first event).
     public init?(history: CustomerHistory, policy: LifecyclePolicy = .standard) {
         guard let first = history.records.first else { return nil }
-        let activity = PurchaseActivity(history.records)
+        let activity = history.purchaseActivity
         let replay = LifecycleReplay(activity: activity, policy: policy)
         let end = history.asOf.time
         customer = history.customer

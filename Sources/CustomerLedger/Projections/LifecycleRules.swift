@@ -77,7 +77,7 @@ public struct LifecycleEvaluation: Sendable, Hashable {
 ///
 /// ```swift
 /// let history = try ledger.history(of: "C1", asOf: AsOf(time: surveyTime))
-/// let stage = LifecycleRules.evaluate(purchases: PurchaseActivity(history.records), at: surveyTime).stage
+/// let stage = LifecycleRules.evaluate(purchases: history.purchaseActivity, at: surveyTime).stage
 /// ```
 ///
 /// Precedence: churned, then declining, then win-back, then new / growth / mature.
@@ -98,7 +98,7 @@ public enum LifecycleRules {
 
     /// The stage at the history's as-of time.
     public static func evaluate(history: CustomerHistory, policy: LifecyclePolicy = .standard) -> LifecycleEvaluation {
-        evaluate(purchases: PurchaseActivity(history.records), at: history.asOf.time, policy: policy)
+        evaluate(purchases: history.purchaseActivity, at: history.asOf.time, policy: policy)
     }
 
     /// The rule table on the facts at one moment.

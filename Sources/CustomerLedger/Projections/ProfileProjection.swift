@@ -268,7 +268,7 @@ public struct CustomerProfile: Sendable, Hashable {
         phones = contacts.filter { $0.kind == .phone }
         emails = contacts.filter { $0.kind == .email }
 
-        let activity = PurchaseActivity(history.records)
+        let activity = history.purchaseActivity
         lifetimeNetSpend = activity.netSpend
         orderCount = activity.purchases.count
         refundCount = activity.refunds.count
