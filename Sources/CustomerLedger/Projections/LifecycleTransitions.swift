@@ -273,37 +273,39 @@ struct ReplayFacts {
     /// The instants from `knownSince` at which something the rules read can change, in
     /// order, each once.
     func candidates(knownSince: Date) -> [Date] {
+        // Kept as seconds since the reference date (a `Date`'s own value, so the round
+        // trip is exact): sorting plain doubles is cheaper than sorting dates.
         let offsets = [policy.recentDays, policy.churnDays, policy.winBackDays, policy.spendWindowDays, 2 * policy.spendWindowDays]
             .map(LifecycleRules.days)
-        var instants: [Date] = [knownSince]
-        instants.reserveCapacity(1 + 7 * purchaseEnd + 3 * refunds.count)
+        let start = knownSince.timeIntervalSinceReferenceDate
+        var instants: [Double] = [start]
+        instants.reserveCapacity(1 + 6 * purchaseEnd + 3 * refunds.count + purchaseEnd)
         for purchase in purchases[..<purchaseEnd] {
             let time = purchase.occurredAt
-            instants.append(time)
-            for offset in offsets { instants.append(time.addingTimeInterval(offset)) }
+            instants.append(time.timeIntervalSinceReferenceDate)
+            for offset in offsets { instants.append(time.addingTimeInterval(offset).timeIntervalSinceReferenceDate) }
         }
         for refund in refunds {
-            instants.append(refund.occurredAt)
-            instants.append(refund.occurredAt.addingTimeInterval(offsets[3]))
-            instants.append(refund.occurredAt.addingTimeInterval(offsets[4]))
+            instants.append(refund.occurredAt.timeIntervalSinceReferenceDate)
+            instants.append(refund.occurredAt.addingTimeInterval(offsets[3]).timeIntervalSinceReferenceDate)
+            instants.append(refund.occurredAt.addingTimeInterval(offsets[4]).timeIntervalSinceReferenceDate)
         }
         if purchaseEnd >= policy.meanGapMinimumPurchases {
             let first = purchases[0].occurredAt
             for index in (policy.meanGapMinimumPurchases - 1)..<purchaseEnd {
                 let last = purchases[index].occurredAt
                 let meanGap = last.timeIntervalSince(first) / Double(index)
-                instants.append(last.addingTimeInterval(policy.meanGapMultiple * meanGap))
+                instants.append(last.addingTimeInterval(policy.meanGapMultiple * meanGap).timeIntervalSinceReferenceDate)
             }
         }
-        instants.removeAll { $0 < knownSince }
+        instants.removeAll { $0 < start }
         instants.sort()
-        var unique = 0
-        for index in instants.indices where unique == 0 || instants[index] != instants[unique - 1] {
-            instants[unique] = instants[index]
-            unique += 1
+        var unique: [Date] = []
+        unique.reserveCapacity(instants.count)
+        for instant in instants where unique.last?.timeIntervalSinceReferenceDate != instant {
+            unique.append(Date(timeIntervalSinceReferenceDate: instant))
         }
-        instants.removeLast(instants.count - unique)
-        return instants
+        return unique
     }
 
     var firstPurchase: Date? { purchaseCount > 0 ? purchases[0].occurredAt : nil }
