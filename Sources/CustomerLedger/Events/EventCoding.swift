@@ -55,9 +55,13 @@ extension CustomerEventRecord {
     /// A stored event of `customer`'s stream with its typed payload, decoded in place.
     /// `entry` is the built-in type of `stored.type` (`nil`: not built in), looked up once
     /// per type number by the caller.
-    init(_ stored: borrowing StoredEvent, of customer: StreamID, as entry: BuiltInEventType?) throws(LedgerError) {
+    /// `occurredAt` and `recordedAt` are the stored event's, already read by the caller.
+    init(
+        _ stored: borrowing StoredEvent, of customer: StreamID, as entry: BuiltInEventType?,
+        occurredAt: Date, recordedAt: Date
+    ) throws(LedgerError) {
         let event: CustomerEvent
-        if let entry, stored.contentType == .ledgerBinary, stored.schemaVersion == entry.type.schemaVersion {
+        if let entry, stored.contentType == .ledgerBinary, stored.schemaVersion == entry.schemaVersion {
             do throws(LedgerError) {
                 event = try entry.decodeBinaryBytes(stored.payload)
             } catch {
@@ -69,7 +73,7 @@ extension CustomerEventRecord {
         }
         self.init(
             customer: customer, position: stored.position, version: stored.version, id: stored.id,
-            occurredAt: stored.occurredAt, recordedAt: stored.recordedAt, metadata: try stored.metadata(), event: event
+            occurredAt: occurredAt, recordedAt: recordedAt, metadata: try stored.metadata(), event: event
         )
     }
 }
@@ -77,6 +81,8 @@ extension CustomerEventRecord {
 /// How one built-in type is decoded, without a dynamic cast on the replay path.
 struct BuiltInEventType: Sendable {
     let type: any CustomerEventPayload.Type
+    /// `type.schemaVersion`, without a witness call per event.
+    let schemaVersion: UInt16
     let decodeBinary: @Sendable (Data) throws(LedgerError) -> CustomerEvent
     /// The same from bytes in place: a read that never copies the payload out of the map.
     let decodeBinaryBytes: @Sendable (UnsafeRawBufferPointer) throws(LedgerError) -> CustomerEvent
@@ -84,6 +90,7 @@ struct BuiltInEventType: Sendable {
 
     init<Payload: BinaryPayload>(_ payload: Payload.Type, _ wrap: @escaping @Sendable (Payload) -> CustomerEvent) {
         type = payload
+        schemaVersion = payload.schemaVersion
         decodeBinary = { data throws(LedgerError) in wrap(try Payload.binaryDecoded(data)) }
         decodeBinaryBytes = { bytes throws(LedgerError) in wrap(try Payload.binaryDecoded(bytes: bytes)) }
         decodeJSON = { data in wrap(try EventCoding.jsonDecoder.decode(Payload.self, from: data)) }

@@ -188,25 +188,27 @@ extension Ledger {
         var last: Date?
         do {
             try store.readStoredEvents(of: stream) { stored in
-                let kind: Kind
-                if let known = kinds.first(where: { $0.number == stored.typeNumber }) {
-                    kind = known
-                } else {
+                // The kind's index, found without copying a kind (its entry holds closures).
+                var index = 0
+                while index < kinds.count, kinds[index].number != stored.typeNumber { index += 1 }
+                if index == kinds.count {
                     let entry = EventCoding.builtIn[stored.type]
-                    kind = Kind(
+                    kinds.append(Kind(
                         number: stored.typeNumber, entry: entry,
                         isForgotten: entry?.type == CustomerForgotten.self,
                         isIdentity: entry?.type == CustomersMerged.self || entry?.type == CustomersUnmerged.self
-                    )
-                    kinds.append(kind)
+                    ))
                 }
-                if kind.isForgotten { read.forgotten = true }
+                if kinds[index].isForgotten { read.forgotten = true }
                 let occurredAt = stored.occurredAt
-                guard asOf.includes(occurredAt: occurredAt, position: stored.position, recordedAt: stored.recordedAt) else { return }
-                if kind.isIdentity { read.hasIdentityEvents = true }
+                let recordedAt = stored.recordedAt
+                guard asOf.includes(occurredAt: occurredAt, position: stored.position, recordedAt: recordedAt) else { return }
+                if kinds[index].isIdentity { read.hasIdentityEvents = true }
                 if let last, occurredAt < last { read.inTimeOrder = false }
                 last = occurredAt
-                read.records.append(try CustomerEventRecord(stored, of: stream, as: kind.entry))
+                read.records.append(try CustomerEventRecord(
+                    stored, of: stream, as: kinds[index].entry, occurredAt: occurredAt, recordedAt: recordedAt
+                ))
             }
         } catch {
             throw LedgerError.wrapping(error, while: "Reading customer \(stream)")
