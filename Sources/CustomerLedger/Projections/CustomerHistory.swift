@@ -55,7 +55,7 @@ struct HistoryDerived: Sendable, Hashable {
 
     func purchaseActivity(_ records: [CustomerEventRecord]) -> PurchaseActivity {
         if let known = storage.activity.withLock({ $0 }) { return known }
-        let activity = PurchaseActivity(records)
+        let activity = PurchaseActivity(records: records)
         storage.activity.withLock { $0 = activity }
         return activity
     }

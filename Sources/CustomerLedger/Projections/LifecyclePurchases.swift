@@ -71,20 +71,26 @@ public struct PurchaseActivity: Sendable, Hashable {
 
     /// The purchases and refunds that count among `records`.
     public init(_ records: some Sequence<CustomerEventRecord>) {
+        self.init(records: Array(records))
+    }
+
+    /// The same from an array, read in place: only the payloads of purchases, refunds
+    /// and cancellations are copied, never a whole record.
+    init(records: [CustomerEventRecord]) {
         var purchases: [Purchase] = []
         var refunds: [Refund] = []
         var cancelled: Set<String> = []
-        for record in records {
-            switch record.event {
+        for index in records.indices {
+            switch records[index].event {
             case .purchaseCompleted(let purchase):
                 purchases.append(Purchase(
-                    orderId: purchase.orderId, occurredAt: record.occurredAt, amount: purchase.amount,
-                    channel: purchase.channel, position: record.position, eventID: record.id
+                    orderId: purchase.orderId, occurredAt: records[index].occurredAt, amount: purchase.amount,
+                    channel: purchase.channel, position: records[index].position, eventID: records[index].id
                 ))
             case .refundIssued(let refund):
                 refunds.append(Refund(
-                    orderId: refund.orderId, occurredAt: record.occurredAt, amount: refund.amount,
-                    position: record.position, eventID: record.id
+                    orderId: refund.orderId, occurredAt: records[index].occurredAt, amount: refund.amount,
+                    position: records[index].position, eventID: records[index].id
                 ))
             case .orderCancelled(let cancellation):
                 cancelled.insert(cancellation.orderId)
@@ -125,9 +131,20 @@ public struct PurchaseActivity: Sendable, Hashable {
 
     /// Purchases minus refunds, per currency (currencies with no activity are absent).
     public var netSpend: [Currency: Money] {
-        var minorUnits: [Currency: Int64] = [:]
-        for purchase in purchases { minorUnits[purchase.amount.currency, default: 0] += purchase.amount.minorUnits }
-        for refund in refunds { minorUnits[refund.amount.currency, default: 0] -= refund.amount.minorUnits }
-        return Dictionary(uniqueKeysWithValues: minorUnits.map { ($0.key, Money(minorUnits: $0.value, currency: $0.key)) })
+        // Per currency in a short list (a customer has one or a few), then one dictionary.
+        var currencies: [Currency] = []
+        var minorUnits: [Int64] = []
+        func index(of currency: Currency) -> Int {
+            if let index = currencies.firstIndex(of: currency) { return index }
+            currencies.append(currency)
+            minorUnits.append(0)
+            return currencies.count - 1
+        }
+        for purchase in purchases { minorUnits[index(of: purchase.amount.currency)] += purchase.amount.minorUnits }
+        for refund in refunds { minorUnits[index(of: refund.amount.currency)] -= refund.amount.minorUnits }
+        var result: [Currency: Money] = [:]
+        result.reserveCapacity(currencies.count)
+        for (index, currency) in currencies.enumerated() { result[currency] = Money(minorUnits: minorUnits[index], currency: currency) }
+        return result
     }
 }
