@@ -187,14 +187,19 @@ public struct CustomerProfile: Sendable, Hashable {
         var contacts: [ProfileContact] = []
         // Interaction ids with a next action, complaint ids opened, and those closed (a
         // closing event closes its id whatever the order, as in FollowUp and Complaint).
-        var followUps: Set<String> = []
-        var completedFollowUps: Set<String> = []
-        var complaints: Set<String> = []
-        var resolvedComplaints: Set<String> = []
+        // Kept as lists (with repeats) and counted at the end: a customer has a few, and
+        // comparing a few ids is cheaper than hashing them into sets.
+        var followUps: [String] = []
+        var completedFollowUps: [String] = []
+        var complaints: [String] = []
+        var resolvedComplaints: [String] = []
 
-        for record in history.records {
+        // By index, so that only the payload of each event is copied, never a whole record.
+        for index in history.records.indices {
+            let occurredAt = history.records[index].occurredAt
+            let position = history.records[index].position
             func field<Value>(_ value: Value) -> ProfileField<Value> {
-                ProfileField(value: value, occurredAt: record.occurredAt, position: record.position)
+                ProfileField(value: value, occurredAt: occurredAt, position: position)
             }
             func apply(_ traits: CustomerTraits) {
                 if let value = traits.kind { kind = field(value) }
@@ -215,9 +220,9 @@ public struct CustomerProfile: Sendable, Hashable {
                 if contact.isPrimary {
                     for index in contacts.indices where contacts[index].kind == contact.kind { contacts[index].isPrimary = false }
                 }
-                contacts.append(ProfileContact(kind: contact.kind, value: .value(contact.value), isPrimary: contact.isPrimary, addedAt: record.occurredAt, position: record.position))
+                contacts.append(ProfileContact(kind: contact.kind, value: .value(contact.value), isPrimary: contact.isPrimary, addedAt: occurredAt, position: position))
             }
-            switch record.event {
+            switch history.records[index].event {
             case .registered(let registration):
                 apply(registration.traits)
                 for contact in registration.contacts { add(contact) }
@@ -238,22 +243,22 @@ public struct CustomerProfile: Sendable, Hashable {
             case .consentChanged(let change):
                 consent[change.channel] = ProfileConsent(
                     channel: change.channel, status: change.status, lawfulBasis: change.lawfulBasis,
-                    source: change.source, occurredAt: record.occurredAt, position: record.position
+                    source: change.source, occurredAt: occurredAt, position: position
                 )
             case .forgotten:
-                if forgottenAt == nil { forgottenAt = record.occurredAt }
+                if forgottenAt == nil { forgottenAt = occurredAt }
             case .interactionRecorded(let interaction):
                 lastInteraction = ProfileInteraction(
                     interactionId: interaction.interactionId, channel: interaction.channel,
-                    direction: interaction.direction, occurredAt: record.occurredAt, position: record.position
+                    direction: interaction.direction, occurredAt: occurredAt, position: position
                 )
-                if interaction.nextAction != nil { followUps.insert(interaction.interactionId) }
+                if interaction.nextAction != nil { followUps.append(interaction.interactionId) }
             case .followUpCompleted(let completion):
-                completedFollowUps.insert(completion.interactionId)
+                completedFollowUps.append(completion.interactionId)
             case .complaintOpened(let complaint):
-                complaints.insert(complaint.complaintId)
+                complaints.append(complaint.complaintId)
             case .complaintResolved(let resolution):
-                resolvedComplaints.insert(resolution.complaintId)
+                resolvedComplaints.append(resolution.complaintId)
             default:
                 break
             }
@@ -278,8 +283,23 @@ public struct CustomerProfile: Sendable, Hashable {
         }
         firstPurchase = activity.purchases.first?.occurredAt
         lastPurchase = activity.purchases.last?.occurredAt
-        openFollowUps = followUps.count { !completedFollowUps.contains($0) }
-        openComplaints = complaints.count { !resolvedComplaints.contains($0) }
+        openFollowUps = Self.openCount(followUps, closed: completedFollowUps)
+        openComplaints = Self.openCount(complaints, closed: resolvedComplaints)
+    }
+}
+
+extension CustomerProfile {
+    /// How many distinct ids of `opened` are not among `closed`.
+    static func openCount(_ opened: [String], closed: [String]) -> Int {
+        if opened.count <= 32, closed.count <= 32 {
+            var count = 0
+            for index in opened.indices where !closed.contains(opened[index]) && !opened[..<index].contains(opened[index]) {
+                count += 1
+            }
+            return count
+        }
+        let closedSet = Set(closed)
+        return Set(opened).count { !closedSet.contains($0) }
     }
 }
 
