@@ -78,8 +78,9 @@ extension CustomerEventRecord {
     }
 }
 
-/// How one built-in type is decoded, without a dynamic cast on the replay path.
-struct BuiltInEventType: Sendable {
+/// How one built-in type is decoded, without a dynamic cast on the replay path. A class,
+/// so that a reader holding one per event retains one object, not each closure.
+final class BuiltInEventType: Sendable {
     let type: any CustomerEventPayload.Type
     /// `type.schemaVersion`, without a witness call per event.
     let schemaVersion: UInt16
@@ -88,7 +89,7 @@ struct BuiltInEventType: Sendable {
     let decodeBinaryBytes: @Sendable (UnsafeRawBufferPointer) throws(LedgerError) -> CustomerEvent
     let decodeJSON: @Sendable (Data) throws -> CustomerEvent
 
-    init<Payload: BinaryPayload>(_ payload: Payload.Type, _ wrap: @escaping @Sendable (Payload) -> CustomerEvent) {
+    init<Payload: BinaryPayload>(_ payload: Payload.Type, _ wrap: @escaping @Sendable (consuming Payload) -> CustomerEvent) {
         type = payload
         schemaVersion = payload.schemaVersion
         decodeBinary = { data throws(LedgerError) in wrap(try Payload.binaryDecoded(data)) }
