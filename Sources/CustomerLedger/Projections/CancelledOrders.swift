@@ -1,9 +1,11 @@
 import Foundation
 
 /// The cancelled orders of every customer in a point of view, by owner (after merges):
-/// read first, so the pass over purchases can leave cancelled orders out whatever order
-/// the log holds them in. Memory grows with the number of cancellations only.
-struct ValueCancellations: Sendable {
+/// read first, in a pre-pass over `order.cancelled` events alone, so the pass over
+/// purchases can leave cancelled orders out whatever order the log holds them in (a
+/// cancellation can come after its purchase). Memory grows with the number of
+/// cancellations only. The tier review and the KPIs share it.
+struct CancelledOrders: Sendable {
     private var orders: [StreamID: Set<String>] = [:]
 
     init() {}
@@ -25,9 +27,4 @@ struct ValueCancellations: Sendable {
     func isCancelled(_ orderId: String, of owner: StreamID) -> Bool {
         orders[owner]?.contains(orderId) ?? false
     }
-}
-
-/// The event types the value projections read.
-enum ValueEventTypes {
-    static let commerce: EventTypeFilter = .only([PurchaseCompleted.eventType, RefundIssued.eventType])
 }

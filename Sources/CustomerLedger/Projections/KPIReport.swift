@@ -175,13 +175,13 @@ extension Ledger {
                 let time = record.occurredAt
                 let inPeriod = time >= from && time < to
                 switch record.event {
-                case .purchaseCompleted(let purchase) where !cancelled.contains(purchase.orderId, of: owner):
+                case .purchaseCompleted(let purchase) where !cancelled.isCancelled(purchase.orderId, of: owner):
                     customers[owner, default: KPIAccumulator(from: from, to: to, policy: policy)].addPurchase(purchase.amount, at: time)
                     if inPeriod {
                         sales[purchase.amount.currency, default: (0, 0)].orders += 1
                         sales[purchase.amount.currency, default: (0, 0)].minorUnits += purchase.amount.minorUnits
                     }
-                case .refundIssued(let refund) where !cancelled.contains(refund.orderId, of: owner):
+                case .refundIssued(let refund) where !cancelled.isCancelled(refund.orderId, of: owner):
                     customers[owner, default: KPIAccumulator(from: from, to: to, policy: policy)].addRefund(refund.amount, at: time)
                     if inPeriod { refunds[refund.amount.currency, default: 0] += refund.amount.minorUnits }
                 default:

@@ -80,21 +80,6 @@ struct LifecycleAccumulator: Sendable {
     }
 }
 
-/// Cancelled orders per customer (after merges), read in a pre-pass over
-/// `order.cancelled` events alone: a cancellation can come after its purchase in the
-/// log, and the main pass must not keep purchases to undo them.
-struct CancelledOrders {
-    private var orders: [StreamID: Set<String>] = [:]
-
-    init(ledger: Ledger, asOf: AsOf) throws {
-        try ledger.forEachCustomerEvent(asOf: asOf, filter: .only([OrderCancelled.eventType])) { owner, record in
-            if case .orderCancelled(let cancellation) = record.event { orders[owner, default: []].insert(cancellation.orderId) }
-        }
-    }
-
-    func contains(_ orderId: String, of owner: StreamID) -> Bool { orders[owner]?.contains(orderId) ?? false }
-}
-
 /// The lifecycle distribution's share of a population pass: a ``LifecycleAccumulator``
 /// per customer slot, fed the counted purchases and refunds.
 struct LifecyclePopulation: Sendable {

@@ -226,7 +226,7 @@ extension Ledger {
     ) throws(LedgerError) -> TierReview {
         let plan = TierReviewPlan(quarters: quarters ?? TierReview.defaultQuarters(endingAt: asOf.time), asOf: asOf, policy: policy)
         guard !plan.windows.isEmpty else { return TierReview(asOf: asOf, policy: policy, quarters: []) }
-        let cancellations = try ValueCancellations(ledger: self, asOf: asOf)
+        let cancellations = try CancelledOrders(ledger: self, asOf: asOf)
         var customers: [StreamID: TierReviewPlan.Customer] = [:]
         do {
             try forEachCustomerEvent(asOf: asOf) { owner, record in
