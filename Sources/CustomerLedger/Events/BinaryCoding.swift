@@ -168,6 +168,11 @@ struct BinaryReader {
     }
 
     mutating func varint(_ field: StaticString) throws(LedgerError) -> UInt64 {
+        // Most numbers (lengths, counts, small amounts) are one byte.
+        if offset < bytes.count, bytes[offset] < 0x80 {
+            offset += 1
+            return UInt64(bytes[offset - 1])
+        }
         let start = offset
         var result: UInt64 = 0
         var shift: UInt64 = 0
@@ -228,9 +233,21 @@ struct BinaryReader {
         // ASCII needs no validation, and String(decoding:) is much faster than the
         // generic String(validating:), which the rest of the text needs.
         var ascii = true
-        for byte in utf8 where byte >= 0x80 {
-            ascii = false
-            break
+        if let base = utf8.baseAddress {
+            // Eight bytes at a time, then the rest.
+            let raw = UnsafeRawPointer(base)
+            var index = 0
+            while index + 8 <= utf8.count {
+                if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+                    ascii = false
+                    break
+                }
+                index += 8
+            }
+            while ascii, index < utf8.count {
+                if base[index] >= 0x80 { ascii = false }
+                index += 1
+            }
         }
         if ascii { return String(decoding: utf8, as: UTF8.self) }
         guard let text = String(validating: utf8, as: UTF8.self) else {
