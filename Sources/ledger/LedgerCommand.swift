@@ -16,7 +16,7 @@ struct LedgerCommand: AsyncParsableCommand {
             ImportCommand.self, ExportCommand.self, EventsCommand.self, StatsCommand.self,
             AppendCommand.self, DemoCommand.self,
             ProfileCommand.self, TimelineCommand.self, LifecycleCommand.self, ValueCommand.self, RFMCommand.self,
-            TiersCommand.self, SatisfactionCommand.self, AttentionCommand.self, KPIsCommand.self,
+            TiersCommand.self, SatisfactionCommand.self, AttentionCommand.self, CareDatesCommand.self, KPIsCommand.self,
         ]
     )
 
