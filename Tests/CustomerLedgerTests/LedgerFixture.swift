@@ -36,3 +36,26 @@ func day(_ text: String, hour: Int = 0) -> Date {
 func usd(_ amount: String) -> Money {
     try! Money(amount, .usd)
 }
+
+/// A small deterministic generator (SplitMix64), so a failing test names a seed that
+/// rebuilds its data.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A number in `0..<bound`.
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    /// True `percent` times in a hundred.
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    /// One of `values`.
+    mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
+}

@@ -184,29 +184,13 @@ private func referenceLifecycle(
 
 // MARK: Generated histories
 
-/// A small deterministic generator, so a failure names a seed that reproduces it.
-private struct Generator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-    mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
-}
 
 private let chf = try! Currency("CHF")
 
 /// One customer's history: a first event, then purchases, refunds and cancellations
 /// whose dates fall on a coarse grid (so many of them sit exactly on another one's
 /// threshold), recorded in an order that is not always the order they happened in.
-private func generatedHistory(_ generator: inout Generator) -> (history: CustomerHistory, firstType: String, policy: LifecyclePolicy) {
+private func generatedHistory(_ generator: inout SplitMix) -> (history: CustomerHistory, firstType: String, policy: LifecyclePolicy) {
     let policy = generator.pick([
         LifecyclePolicy.standard,
         LifecyclePolicy(recentDays: 30, churnDays: 60, spendWindowDays: 30, meanGapMultiple: 1.0, meanGapMinimumPurchases: 2, winBackDays: 30),
@@ -216,7 +200,7 @@ private func generatedHistory(_ generator: inout Generator) -> (history: Custome
     ])
     let start = Date(timeIntervalSince1970: 1_704_067_200)  // 2024-01-01
     // Times in steps of 15 days, sometimes off the grid by hours or a microsecond.
-    func time(_ generator: inout Generator) -> Date {
+    func time(_ generator: inout SplitMix) -> Date {
         var date = start.addingTimeInterval(days(15 * generator.below(60)))
         if generator.chance(15) { date.addTimeInterval(3_600 * Double(generator.below(48))) }
         if generator.chance(5) { date.addTimeInterval(0.000_001) }
@@ -281,7 +265,7 @@ private func generatedHistory(_ generator: inout Generator) -> (history: Custome
 
 @Suite struct LifecycleEquivalenceTests {
     @Test func theReplayAgreesWithTheNaiveRulesOnGeneratedHistories() {
-        var generator = Generator(state: 20_240_501)
+        var generator = SplitMix(seed: 20_240_501)
         var checked = 0
         var transitionsSeen = 0
         var rulesSeen: Set<LifecycleRule> = []

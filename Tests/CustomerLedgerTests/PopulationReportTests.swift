@@ -2,18 +2,6 @@ import CustomerLedger
 import Foundation
 import Testing
 
-/// A seeded generator, so a failing ledger can be rebuilt.
-fileprivate struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
 
 fileprivate let start = day("2024-01-01")
 fileprivate let end = day("2025-12-31", hour: 12)
@@ -27,7 +15,7 @@ fileprivate func customer(_ index: Int) -> StreamID { StreamID(stringLiteral: "P
 /// before and after their purchase, merges (a chain, one after the reference time) and an
 /// unmerge, forgotten customers (before and after the reference time) and events after it.
 fileprivate func buildLedger(_ ledger: Ledger) async throws {
-    var random = Seeded(state: 42)
+    var random = SplitMix(seed: 42)
     var batch: [StreamAppend] = []
     for index in 0..<80 {
         var events: [ProposedEvent] = []
