@@ -85,12 +85,15 @@ extension LMDBEventStore {
             let number = stored.readLE(UInt64.self, at: 0)
             var names = types.names()
             try transaction.withCursor(schema.streams) { cursor in
+              try transaction.withCursor(schema.log) { logCursor in
                 var entry = try PairKey(number, 1).withBytes { try cursor.seek($0) }
+                var previous: UInt64 = 0
                 while let (key, value) = entry, key.count == 16, key.readBE(UInt64.self, at: 0) == number {
                     let position = value.readLE(UInt64.self, at: 0)
-                    guard let record = try withPositionKey(position, { try transaction.get(schema.log, $0) }) else {
+                    guard let record = try logCursor.record(at: position, after: previous) else {
                         throw LedgerError(.corrupted, "Stream \(stream) points to position \(position), which holds no event.", stream: stream)
                     }
+                    previous = position
                     let typeNumber = EventRecord.typeNumber(of: record)
                     let event = try StoredEvent(
                         position: LogPosition(position), type: try typeName(typeNumber, names: &names, in: transaction),
@@ -99,6 +102,7 @@ extension LMDBEventStore {
                     try body(event)
                     entry = try cursor.move(MDB_NEXT)
                 }
+              }
             }
         }
     }

@@ -169,3 +169,21 @@ extension Array where Element == UInt8 {
         Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
     }
 }
+
+extension LMDBCursor {
+    /// The `log` record at `position`, for a cursor on `log` that last read `previous` (0
+    /// when it has read nothing). A stream's events are often next to each other in the
+    /// log, so the record right after the previous one is one `MDB_NEXT`; any other is an
+    /// exact seek, which LMDB answers inside the current leaf page when the key is on it,
+    /// without descending from the root again.
+    @inline(__always)
+    mutating func record(at position: UInt64, after previous: UInt64) throws -> UnsafeRawBufferPointer? {
+        if previous != 0, position == previous &+ 1 {
+            if let (key, value) = try move(MDB_NEXT), key.count == 8, key.readBE(UInt64.self, at: 0) == position {
+                return value
+            }
+            return nil
+        }
+        return try withPositionKey(position) { try seek($0, MDB_SET_KEY) }?.value
+    }
+}

@@ -263,9 +263,10 @@ public final class RawStreamReader {
     deinit { environment.close() }
 
     /// In one read transaction: the `streamInfo` get (stream id → number), a cursor seek to
-    /// number‖1 in `streams`, then for every entry of the stream one `log` get of its
-    /// position, touching the record's header and length. Returns the event count and a
-    /// checksum.
+    /// number‖1 in `streams`, then for every entry of the stream its `log` record through a
+    /// second cursor (`MDB_NEXT` when the position follows the previous one, else
+    /// `MDB_SET_KEY`, as the ledger reads), touching the record's header and length.
+    /// Returns the event count and a checksum.
     public func read(_ stream: String) -> (count: Int, checksum: UInt64) {
         var txn: OpaquePointer?
         mdbCheck(mdb_txn_begin(environment.env, nil, UInt32(MDB_RDONLY), &txn), "mdb_txn_begin")
@@ -283,6 +284,10 @@ public final class RawStreamReader {
         var cursor: OpaquePointer?
         mdbCheck(mdb_cursor_open(txn, streams, &cursor), "mdb_cursor_open")
         defer { mdb_cursor_close(cursor) }
+        var logCursor: OpaquePointer?
+        mdbCheck(mdb_cursor_open(txn, log, &logCursor), "mdb_cursor_open")
+        defer { mdb_cursor_close(logCursor) }
+        var previous: UInt64 = 0
         var start = (number.bigEndian, UInt64(1).bigEndian)
         var count = 0
         var checksum: UInt64 = 0
@@ -291,13 +296,16 @@ public final class RawStreamReader {
             var value = MDB_val()
             var code = mdb_cursor_get(cursor, &key, &value, MDB_SET_KEY)
             while code == 0, key.mv_size == 16, UInt64(bigEndian: key.mv_data.loadUnaligned(as: UInt64.self)) == number {
-                var position = UInt64(littleEndian: value.mv_data.loadUnaligned(as: UInt64.self)).bigEndian
+                let number = UInt64(littleEndian: value.mv_data.loadUnaligned(as: UInt64.self))
+                var position = number.bigEndian
                 withUnsafeMutableBytes(of: &position) { positionBytes in
                     var logKey = MDB_val(mv_size: 8, mv_data: positionBytes.baseAddress)
                     var record = MDB_val()
-                    mdbCheck(mdb_get(txn, log, &logKey, &record), "get log")
+                    let adjacent = previous != 0 && number == previous &+ 1
+                    mdbCheck(mdb_cursor_get(logCursor, &logKey, &record, adjacent ? MDB_NEXT : MDB_SET_KEY), "get log")
                     checksum &+= UInt64(record.mv_data.load(fromByteOffset: 8, as: UInt8.self)) &+ UInt64(record.mv_size)
                 }
+                previous = number
                 count += 1
                 code = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)
             }
