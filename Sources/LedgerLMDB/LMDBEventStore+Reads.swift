@@ -51,14 +51,17 @@ extension LMDBEventStore {
             }
             guard startVersion >= 1, startVersion <= state.version.rawValue else { return }
             try transaction.withCursor(schema.streams) { cursor in
+              try transaction.withCursor(schema.log) { logCursor in
                 var entry = try PairKey(state.number, startVersion).withBytes { try cursor.seek($0, MDB_SET_KEY) }
                 let step = direction == .forward ? MDB_NEXT : MDB_PREV
                 var delivered = 0
+                var previous: UInt64 = 0
                 while let (key, value) = entry, key.count == 16, key.readBE(UInt64.self, at: 0) == state.number {
                     let position = value.readLE(UInt64.self, at: 0)
-                    guard let record = try withPositionKey(position, { try transaction.get(schema.log, $0) }) else {
+                    guard let record = try logCursor.record(at: position, after: direction == .forward ? previous : 0) else {
                         throw LedgerError(.corrupted, "Stream \(stream) points to position \(position), which holds no event.", stream: stream)
                     }
+                    previous = position
                     let type = try typeName(EventRecord.typeNumber(of: record), names: &names, in: transaction)
                     let event = try EventRecord.decode(record, position: LogPosition(position), type: type)
                     try body(event)
@@ -66,6 +69,7 @@ extension LMDBEventStore {
                     if delivered == limit { return }
                     entry = try cursor.move(step)
                 }
+              }
             }
         }
     }
