@@ -1,8 +1,16 @@
 import Foundation
 import LedgerCore
 
+/// Work waiting for the writer thread: an append, or a projection write.
+protocol WriterRequest: AnyObject, Sendable {
+    /// What the request weighs against `maximumGroupSize`.
+    var eventCount: Int { get }
+    /// Answers the request with a failure (the writer stopped, or the group failed).
+    func fail(_ error: LedgerError)
+}
+
 /// One append call waiting for the writer: its prepared streams and how to answer it.
-final class AppendRequest: @unchecked Sendable {
+final class AppendRequest: WriterRequest, @unchecked Sendable {
     // Safe: `appends` is immutable and `continuation` is resumed exactly once, by the
     // writer thread, after the request has left the queue.
     let appends: [PreparedAppend]
@@ -20,6 +28,10 @@ final class AppendRequest: @unchecked Sendable {
     func finish(_ result: Result<[AppendResult], LedgerError>) {
         continuation.resume(returning: result)
     }
+
+    func fail(_ error: LedgerError) {
+        finish(.failure(error))
+    }
 }
 
 /// The ledger's only writer: a dedicated thread that drains all waiting appends into one
@@ -30,7 +42,7 @@ final class AppendRequest: @unchecked Sendable {
 final class GroupCommitWriter: @unchecked Sendable {
     // Safe: `queue`, `isStopping` and `isFinished` are touched only under `condition`.
     private let condition = NSCondition()
-    private var queue: [AppendRequest] = []
+    private var queue: [any WriterRequest] = []
     private var isStopping = false
     private var isFinished = false
     private var isPaused = false
@@ -41,10 +53,10 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// largest of them, so a group that missed a few callers does not lower the bar.
     private var recentGroupSizes = [Int](repeating: 1, count: 8)
     private var recentGroupIndex = 0
-    private let process: ([AppendRequest]) -> Void
+    private let process: ([any WriterRequest]) -> Void
 
     /// Starts the thread; `process` runs on it with each group, in order.
-    init(maximumGroupSize: Int, gatherWindow: Duration, name: String, process: @escaping @Sendable ([AppendRequest]) -> Void) {
+    init(maximumGroupSize: Int, gatherWindow: Duration, name: String, process: @escaping @Sendable ([any WriterRequest]) -> Void) {
         self.maximumGroupSize = max(1, maximumGroupSize)
         let (seconds, attoseconds) = gatherWindow.components
         self.gatherWindow = Double(seconds) + Double(attoseconds) / 1e18
@@ -55,11 +67,11 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     /// Queues a request; fails it at once when the writer has stopped.
-    func submit(_ request: AppendRequest, closedError: @autoclosure () -> LedgerError) {
+    func submit(_ request: any WriterRequest, closedError: @autoclosure () -> LedgerError) {
         condition.lock()
         if isStopping {
             condition.unlock()
-            request.finish(.failure(closedError()))
+            request.fail(closedError())
             return
         }
         queue.append(request)
@@ -120,7 +132,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     /// Waits for work and takes the requests that fit in one group (always at least one).
-    private func nextGroup() -> [AppendRequest]? {
+    private func nextGroup() -> [any WriterRequest]? {
         condition.lock()
         defer { condition.unlock() }
         while queue.isEmpty || (isPaused && !isStopping) {

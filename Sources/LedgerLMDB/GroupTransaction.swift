@@ -9,7 +9,8 @@ import LedgerCore
 /// affect the others. Storage failures (a full map, a disk error) throw and abort the
 /// whole transaction; the writer then retries or fails the whole group.
 struct GroupTransaction {
-    private let transaction: LMDBTransaction
+    /// The transaction it writes in (a nested one while inline projections run).
+    var transaction: LMDBTransaction
     private let schema: LedgerSchema
     private let types: TypeTable
 

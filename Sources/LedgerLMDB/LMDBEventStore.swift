@@ -28,6 +28,7 @@ public final class LMDBEventStore: EventStore {
     private let writer: GroupCommitWriter
     private let isClosed = Atomic<Bool>(false)
     private let registryKey: String
+    private let inlineHook = InlineHookSlot()
 
     /// Opens the ledger in folder `path`, creating the folder (mode 0700, with any missing
     /// parent folders) and its files (mode 0600) when missing, and clearing reader slots left by dead processes.
@@ -70,7 +71,8 @@ public final class LMDBEventStore: EventStore {
         self.schema = schema
         let engine = WriterEngine(
             environment: environment, schema: schema, types: types, watcher: watcher,
-            maximumMapSize: Self.pageAligned(options.maximumMapSize)
+            maximumMapSize: Self.pageAligned(options.maximumMapSize),
+            inlineHook: inlineHook
         )
         writer = GroupCommitWriter(
             maximumGroupSize: options.maximumGroupSize, gatherWindow: options.groupGatherWindow, name: "ledger-writer") { group in
@@ -117,6 +119,21 @@ public final class LMDBEventStore: EventStore {
             writer.submit(AppendRequest(prepared, continuation: continuation), closedError: closedError)
         }
         return try result.get()
+    }
+
+    /// Queues a projection write for the writer thread (see `writeProjections`).
+    func submitProjectionWrite(_ body: @escaping (ProjectionTransaction) throws -> any Sendable) async throws(LedgerError) -> any Sendable {
+        guard !isClosed.load(ordering: .acquiring) else { throw closedError }
+        let result = await withCheckedContinuation { continuation in
+            writer.submit(ProjectionWriteRequest(body, continuation: continuation), closedError: closedError)
+        }
+        return try result.get()
+    }
+
+    /// Sets (or with `nil` removes) the hook that every later append of this process runs
+    /// inside its own transaction, after its events are written (inline projections).
+    package func setInlineProjectionHook(_ hook: InlineProjectionHook?) {
+        inlineHook.hook = hook
     }
 
     // MARK: Waiting

@@ -22,8 +22,10 @@ struct LedgerSchema: Sendable {
     let types: LMDBDatabase
     /// Named values: format version, head, next stream number.
     let meta: LMDBDatabase
+    /// Projection states, checkpoints, active versions and snapshots (``ProjectionKey``).
+    let projections: LMDBDatabase
 
-    static let databaseNames = ["log", "streams", "streamInfo", "ids", "types", "meta"]
+    static let databaseNames = ["log", "streams", "streamInfo", "ids", "types", "meta", "projections"]
 
     init(environment: LMDBEnvironment, transaction: LMDBTransaction, create: Bool) throws {
         log = try environment.openDatabase("log", in: transaction, create: create)
@@ -32,6 +34,7 @@ struct LedgerSchema: Sendable {
         ids = try environment.openDatabase("ids", in: transaction, create: create)
         types = try environment.openDatabase("types", in: transaction, create: create)
         meta = try environment.openDatabase("meta", in: transaction, create: create)
+        projections = try environment.openDatabase("projections", in: transaction, create: create)
     }
 }
 

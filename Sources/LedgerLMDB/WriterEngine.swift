@@ -11,37 +11,109 @@ struct WriterEngine: Sendable {
     /// Stream states kept between transactions: enough for a busy service's active customers.
     let cache = WriterCache(capacity: 250_000)
 
+    /// The inline projection hook, if one is set (see ``LMDBEventStore/setInlineProjectionHook(_:)``).
+    let inlineHook: InlineHookSlot
+
+    /// What one request of a group came to.
+    private enum Outcome {
+        case append(AppendRequest, Result<[AppendResult], LedgerError>)
+        case projection(ProjectionWriteRequest, Result<any Sendable, LedgerError>)
+    }
+
     /// Commits one group in one transaction and answers every request in it. A full map
     /// is grown and the whole group retried, so callers never see it below the maximum.
-    func commit(_ group: [AppendRequest]) {
+    func commit(_ group: [any WriterRequest]) {
         while true {
             do {
+                let hook = inlineHook.hook
                 let (outcomes, head, createdTypes) = try environment.write { transaction in
                     var work = try GroupTransaction(transaction: transaction, schema: schema, types: types, cache: cache)
-                    var outcomes: [Result<[AppendResult], LedgerError>] = []
+                    var outcomes: [Outcome] = []
                     outcomes.reserveCapacity(group.count)
-                    for request in group { outcomes.append(try work.apply(request)) }
+                    for request in group {
+                        if let append = request as? AppendRequest {
+                            let result = if let hook {
+                                try applyWithInlineProjections(append, hook, &work, transaction)
+                            } else {
+                                try work.apply(append)
+                            }
+                            outcomes.append(.append(append, result))
+                        } else if let write = request as? ProjectionWriteRequest {
+                            outcomes.append(.projection(write, try run(write, in: transaction)))
+                        }
+                    }
                     try work.finish()
                     return (outcomes, work.head.position, work.createdTypes)
                 }
                 cache.committed(at: head)
                 types.add(createdTypes)
-                for (request, outcome) in zip(group, outcomes) { request.finish(outcome) }
+                for outcome in outcomes {
+                    switch outcome {
+                    case .append(let request, let result): request.finish(result)
+                    case .projection(let request, let result): request.finish(result)
+                    }
+                }
                 watcher.publish(head)
                 return
             } catch let error as LedgerError where error.code == .ledgerFull {
                 cache.reset()
                 if let failure = grow() {
-                    for request in group { request.finish(.failure(failure)) }
+                    for request in group { request.fail(failure) }
                     return
                 }
             } catch {
                 cache.reset()
                 let failure = error as? LedgerError
                     ?? LedgerError(.storageFailure, "Appending failed: \(error). Nothing of this group was written.")
-                for request in group { request.finish(.failure(failure)) }
+                for request in group { request.fail(failure) }
                 return
             }
+        }
+    }
+
+    /// A projection write in its own nested transaction: its failure is its own, except a
+    /// full map, which the whole group retries after growing.
+    private func run(_ request: ProjectionWriteRequest, in transaction: LMDBTransaction) throws -> Result<any Sendable, LedgerError> {
+        do {
+            return .success(try transaction.nested { child in
+                try request.body(ProjectionTransaction(transaction: child, schema: schema, types: types, isWritable: true))
+            })
+        } catch let error as LedgerError where error.code == .ledgerFull {
+            throw error
+        } catch {
+            return .failure(LedgerError.wrapping(error, while: "Writing projection state"))
+        }
+    }
+
+    /// One append and the inline projections over its events, in one nested transaction:
+    /// when a projection throws, the append is rolled back and fails with that error.
+    private func applyWithInlineProjections(
+        _ request: AppendRequest, _ hook: InlineProjectionHook, _ work: inout GroupTransaction, _ parent: LMDBTransaction
+    ) throws -> Result<[AppendResult], LedgerError> {
+        let saved = work
+        do {
+            return try parent.nested { child in
+                work.transaction = child
+                defer { work.transaction = parent }
+                let outcome = try work.apply(request)
+                guard case .success(let results) = outcome else { return outcome }
+                let storage = ProjectionTransaction(transaction: child, schema: schema, types: types, isWritable: true)
+                var events: [RecordedEvent] = []
+                for result in results where !result.wasAlreadyStored {
+                    try storage.readLog(after: LogPosition(result.positions.lowerBound.rawValue - 1), through: result.positions.upperBound) {
+                        events.append($0)
+                    }
+                }
+                if !events.isEmpty { try hook(events, storage) }
+                return outcome
+            }
+        } catch let error as LedgerError where error.code == .ledgerFull {
+            throw error
+        } catch {
+            // The nested transaction is gone: so must be what the writer noted of it.
+            work = saved
+            cache.reset()
+            return .failure(LedgerError.wrapping(error, while: "Updating an inline projection; the append was rolled back and nothing of it was written"))
         }
     }
 

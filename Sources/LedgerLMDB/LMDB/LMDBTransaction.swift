@@ -107,3 +107,39 @@ struct LMDBCursor {
 
 @available(*, unavailable, message: "An LMDB cursor belongs to the closure that received it.")
 extension LMDBCursor: Sendable {}
+
+extension LMDBTransaction {
+    /// Runs `body` in a child transaction of this write transaction: committed into this
+    /// one when `body` returns, discarded when it throws, so one piece of a group can fail
+    /// without undoing the others. This transaction must not be used while `body` runs.
+    func nested<R>(_ body: (LMDBTransaction) throws -> R) throws -> R {
+        var child: OpaquePointer?
+        try lmdbCheck(mdb_txn_begin(mdb_txn_env(pointer), pointer, 0, &child), "Beginning a nested transaction")
+        let result: R
+        do {
+            result = try body(LMDBTransaction(pointer: child!))
+        } catch {
+            mdb_txn_abort(child)
+            throw error
+        }
+        try lmdbCheck(mdb_txn_commit(child), "Committing a nested transaction")
+        return result
+    }
+
+    /// Deletes the entry at `key`; returns whether there was one.
+    @discardableResult
+    func delete(_ database: LMDBDatabase, _ key: UnsafeRawBufferPointer) throws -> Bool {
+        var keyValue = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        let code = mdb_del(pointer, database.handle, &keyValue, nil)
+        if code == MDB_NOTFOUND { return false }
+        try lmdbCheck(code, "Deleting from \(database.name)")
+        return true
+    }
+}
+
+extension LMDBCursor {
+    /// Deletes the entry the cursor is on.
+    mutating func deleteCurrent() throws {
+        try lmdbCheck(mdb_cursor_del(pointer, 0), "Deleting from \(database.name)")
+    }
+}
