@@ -130,7 +130,7 @@ struct VersionZero: CustomerEventPayload {
         let version = #expect(throws: LedgerError.self) {
             try registry.payload(fromJSON: json, type: LoyaltyPointsEarned.eventType, schemaVersion: 1)
         }
-        #expect(version?.message == "acme.loyalty.pointsEarned: schema version 1 is not one this ledger reads: acme.loyalty.pointsEarned is version 2.")
+        #expect(version?.message == "acme.loyalty.pointsEarned: schema version 1 is not one this ledger reads: acme.loyalty.pointsEarned is version 2, and no upcaster is registered from version 1 to 2.")
         let unknown = #expect(throws: LedgerError.self) {
             try registry.payload(fromJSON: Data(#"{"points":5,"bonus":true}"#.utf8), type: LoyaltyPointsEarned.eventType, schemaVersion: 2)
         }
@@ -158,12 +158,18 @@ struct VersionZero: CustomerEventPayload {
         var older = newer
         older.schemaVersion = 1
         #expect(try older.decode(as: LoyaltyPointsEarned.self) == LoyaltyPointsEarned(points: 5))
+        // The registry reads an older version only through its upcasters, even when the
+        // type's Codable would read the old shape: a missing step is not guessed at.
+        let noUpcaster = #expect(throws: LedgerError.self) { try registry.decode(older) }
+        #expect(noUpcaster?.code == .unsupportedFormat)
+        #expect(noUpcaster?.message.hasSuffix("acme.loyalty.pointsEarned has no upcaster from version 1 to 2: register one with registerUpcaster(for:from:_:).") == true)
 
         let wrongType = #expect(throws: LedgerError.self) { try older.decode(as: VoucherSent.self) }
         #expect(wrongType?.code == .invalidEvent)
         #expect(wrongType?.message == "The event at position 9 is of type acme.loyalty.pointsEarned, not acme.voucher.sent.")
 
-        var broken = older
+        var broken = newer
+        broken.schemaVersion = 2
         broken.payload = Data(#"{"points":"many"}"#.utf8)
         let corrupted = #expect(throws: LedgerError.self) { try registry.decode(broken) }
         #expect(corrupted?.code == .corrupted)

@@ -20,22 +20,43 @@ public import LedgerCore
 ///
 /// var registry = EventTypeRegistry()
 /// try registry.register(LoyaltyPointsEarned.self)
+/// try registry.registerUpcaster(for: LoyaltyPointsEarned.self, from: 1) { json in
+///     json["points"] = json.removeValue(forKey: "score")   // version 1 called it "score"
+/// }
 /// if case .other(let recorded) = record.event,
 ///    let earned = try registry.decode(recorded) as? LoyaltyPointsEarned { … }
 /// ```
+///
+/// When a type's shape changes, its schema version goes up and an upcaster says how the
+/// previous version becomes the new one (``registerUpcaster(for:from:_:)``); events of
+/// older versions are upcast as they are read, and their stored bytes stay as they were.
+/// ``resolve(_:)`` is the one call a projection runner needs: every event typed and in
+/// its current shape, and events of types nobody registered handled as
+/// ``unknownEvents`` says.
 ///
 /// Names are unique: registering a built-in name, or one name for two Swift types, is an
 /// error. A registry is a value; build it once at start-up and share it.
 public struct EventTypeRegistry: Sendable {
     /// How one host type is decoded.
-    private struct Entry: Sendable {
+    struct Entry: Sendable {
         let swiftType: ObjectIdentifier
         let swiftName: String
+        let eventType: String
         let schemaVersion: UInt16
         let decodeJSON: @Sendable (Data) throws -> any CustomerEventPayload
+        /// The upcaster from each older version to the next.
+        var upcasters: [UInt16: Upcaster] = [:]
     }
 
-    private var entries: [String: Entry] = [:]
+    /// Brings a payload's JSON object from one schema version to the next.
+    typealias Upcaster = @Sendable (inout [String: EventJSON]) throws -> Void
+
+    /// The registered host types, by wire name.
+    var entries: [String: Entry] = [:]
+
+    /// What ``resolve(_:)`` does with an event whose type is neither built in nor
+    /// registered: hand it over as stored (the default), leave it out, or fail the read.
+    public var unknownEvents: UnknownEventPolicy = .deliverRaw
 
     /// A registry that knows the built-in types only.
     public init() {}
@@ -46,7 +67,8 @@ public struct EventTypeRegistry: Sendable {
     /// The wire names of the registered host types, sorted.
     public var registeredTypeNames: [String] { entries.keys.sorted() }
 
-    /// Adds a host type. Registering the same type again does nothing.
+    /// Adds a host type. Registering the same type again does nothing (and keeps its
+    /// upcasters).
     /// - Throws: `LedgerError.Code.invalidEvent` when its name is a built-in
     ///   type's, is taken by another Swift type, or is not a valid type name (1–255 bytes,
     ///   no spaces or control characters), or when its schema version is 0.
@@ -79,6 +101,7 @@ public struct EventTypeRegistry: Sendable {
         entries[name] = Entry(
             swiftType: ObjectIdentifier(Event.self),
             swiftName: String(describing: Event.self),
+            eventType: name,
             schemaVersion: Event.schemaVersion,
             decodeJSON: { data in try EventCoding.jsonDecoder.decode(Event.self, from: data) }
         )
@@ -94,30 +117,97 @@ public struct EventTypeRegistry: Sendable {
         EventCoding.builtIn[typeName] != nil
     }
 
-    /// The typed payload of a recorded event: a built-in or a registered type; `nil` for
-    /// any other type.
+    /// An event as a projection should see it: a built-in event typed, a registered host
+    /// event typed and upcast to its current schema version, and an event of any other
+    /// type as ``unknownEvents`` says (as stored, `nil` to leave it out, or an error).
+    ///
+    /// A projection runner calls it once per event it reads:
+    ///
+    /// ```swift
+    /// try ledger.readLog(from: checkpoint) { recorded in
+    ///     switch try registry.resolve(recorded) {
+    ///     case .builtIn(let event)?: projection.apply(event, at: recorded.position)
+    ///     case .registered(let payload)?: projection.apply(payload, at: recorded.position)
+    ///     case .unknown(let raw)?: projection.applyUnknown(raw)
+    ///     case nil: break   // unknownEvents is .skip
+    ///     }
+    /// }
+    /// ```
+    /// An event of a known type that cannot be read always throws, whatever the policy:
+    /// it is never skipped in silence. Nothing here traps on stored data.
+    /// - Throws: `LedgerError.Code.unsupportedFormat` for a type nobody registered under
+    ///   ``UnknownEventPolicy/fail``, for a schema version newer than the type's, and for
+    ///   an older one with a missing upcaster (the message names the type and the
+    ///   version); `LedgerError.Code.corrupted` when the payload does not decode (malformed
+    ///   JSON, a shape the upcasters or the type do not read). Messages name the type and
+    ///   the position.
+    public func resolve(_ recorded: RecordedEvent) throws(LedgerError) -> ResolvedEvent? {
+        if let builtIn = EventCoding.builtIn[recorded.type] {
+            return .builtIn(try EventCoding.decode(recorded, as: builtIn))
+        }
+        if let entry = entries[recorded.type] {
+            return .registered(try decode(recorded, as: entry))
+        }
+        switch unknownEvents {
+        case .deliverRaw:
+            return .unknown(recorded)
+        case .skip:
+            return nil
+        case .fail:
+            throw LedgerError(
+                .unsupportedFormat,
+                "The event at position \(recorded.position) of \(recorded.stream) is of type \(recorded.type), which this service does not know: register its type in the EventTypeRegistry, or set unknownEvents to .deliverRaw or .skip to read past it.",
+                stream: recorded.stream
+            )
+        }
+    }
+
+    /// The typed payload of a recorded event: a built-in or a registered type, a
+    /// registered one upcast to its current schema version; `nil` for any other type.
     /// - Throws: `LedgerError.Code.corrupted` when the payload does not
     ///   decode as its type; `LedgerError.Code.unsupportedFormat` when it
-    ///   has a newer schema version than the type.
+    ///   has a newer schema version than the type, or an older one that an upcaster is
+    ///   missing for.
     public func decode(_ recorded: RecordedEvent) throws(LedgerError) -> (any CustomerEventPayload)? {
         if let builtIn = EventCoding.builtIn[recorded.type] {
             return try EventCoding.decode(recorded, as: builtIn).payload
         }
         guard let entry = entries[recorded.type] else { return nil }
+        return try decode(recorded, as: entry)
+    }
+
+    /// A registered host event in its current shape.
+    private func decode(_ recorded: RecordedEvent, as entry: Entry) throws(LedgerError) -> any CustomerEventPayload {
         do throws(LedgerError) {
-            return try Self.decodeHostEvent(
-                schemaVersion: recorded.schemaVersion, contentType: recorded.contentType, payload: recorded.payload,
-                currentVersion: entry.schemaVersion, entry.decodeJSON
-            )
+            guard recorded.schemaVersion < entry.schemaVersion else {
+                return try Self.decodeHostEvent(
+                    schemaVersion: recorded.schemaVersion, contentType: recorded.contentType, payload: recorded.payload,
+                    currentVersion: entry.schemaVersion, entry.decodeJSON
+                )
+            }
+            guard recorded.contentType == .json else {
+                throw LedgerError(.corrupted, "its content type is \(recorded.contentType), and a registered event type is stored as JSON.")
+            }
+            return try entry.decodeUpcast(recorded.payload, from: recorded.schemaVersion)
         } catch {
-            throw LedgerError(error.code, "The \(recorded.type) event at position \(recorded.position) does not decode: \(error.message)")
+            throw LedgerError(
+                error.code, "The \(recorded.type) event at position \(recorded.position) does not decode: \(error.message)",
+                stream: recorded.stream
+            )
         }
     }
 
     /// Reads the JSON form of an event (as `ledger import` finds it in a line's `data`)
     /// into its typed payload, strictly: a field the type does not have is an error
-    /// rather than dropped, and the schema version must be the type's own. `nil` when the
-    /// type is neither built in nor registered.
+    /// rather than dropped. The schema version must be the type's own, or, for a
+    /// registered type, an older one that its upcasters bring to the current one; the
+    /// payload returned is then the upcast one, in the current shape. `nil` when the type
+    /// is neither built in nor registered.
+    ///
+    /// The returned payload is for checking the line. To keep history as it was given,
+    /// store an older version's original bytes with their own schema version (as `ledger
+    /// import` does: `ProposedEvent(type:schemaVersion:contentType:payload:)`), not the
+    /// upcast payload: it is upcast again each time it is read.
     ///
     /// The payload is not validated here; ``LedgerCore/ProposedEvent/init(_:occurredAt:id:metadata:)``
     /// does that when it is appended.
@@ -126,29 +216,47 @@ public struct EventTypeRegistry: Sendable {
     public func payload(fromJSON json: Data, type: String, schemaVersion: UInt16) throws(LedgerError) -> (any CustomerEventPayload)? {
         let expectedVersion: UInt16
         let decodeJSON: @Sendable (Data) throws -> any CustomerEventPayload
+        var entry: Entry?
         if let builtIn = EventCoding.builtIn[type] {
             expectedVersion = builtIn.type.schemaVersion
             decodeJSON = { data in try builtIn.decodeJSON(data).payload! }
-        } else if let entry = entries[type] {
-            expectedVersion = entry.schemaVersion
-            decodeJSON = entry.decodeJSON
+        } else if let registered = entries[type] {
+            expectedVersion = registered.schemaVersion
+            decodeJSON = registered.decodeJSON
+            entry = registered
         } else {
             return nil
         }
-        guard schemaVersion == expectedVersion else {
-            throw LedgerError(
-                .invalidInput,
-                "\(type): schema version \(schemaVersion) is not one this ledger reads: \(type) is version \(expectedVersion)."
-            )
+        var json = json
+        if schemaVersion != expectedVersion {
+            guard let entry, schemaVersion < expectedVersion else {
+                throw LedgerError(
+                    .invalidInput,
+                    "\(type): schema version \(schemaVersion) is not one this ledger reads: \(type) is version \(expectedVersion)."
+                )
+            }
+            if let missing = entry.missingUpcaster(from: schemaVersion) {
+                throw LedgerError(
+                    .invalidInput,
+                    "\(type): schema version \(schemaVersion) is not one this ledger reads: \(type) is version \(expectedVersion), and no upcaster is registered from version \(missing) to \(missing + 1)."
+                )
+            }
+            do throws(LedgerError) {
+                json = try entry.upcast(json, from: schemaVersion)
+            } catch {
+                throw LedgerError(.invalidInput, "\(type): \(error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message).")
+            }
         }
         let payload: any CustomerEventPayload
         do {
             payload = try decodeJSON(json)
         } catch {
-            throw LedgerError(.invalidInput, "\(type): \(EventCoding.describe(error)).")
+            let upcast = schemaVersion == expectedVersion ? "" : " (upcast from schema version \(schemaVersion) to \(expectedVersion))"
+            throw LedgerError(.invalidInput, "\(type): \(EventCoding.describe(error))\(upcast).")
         }
         if let field = try Self.unknownField(in: json, comparedWith: payload) {
-            throw LedgerError(.invalidInput, "\(type): unknown field \"\(field)\": \(type) has no such field, so it would be lost.")
+            let upcast = schemaVersion == expectedVersion ? "" : ", nor do its upcasters from schema version \(schemaVersion) read it"
+            throw LedgerError(.invalidInput, "\(type): unknown field \"\(field)\": \(type) has no such field\(upcast), so it would be lost.")
         }
         return payload
     }
@@ -206,6 +314,44 @@ public struct EventTypeRegistry: Sendable {
     }
 }
 
+/// An event as ``EventTypeRegistry/resolve(_:)`` hands it to a projection.
+public enum ResolvedEvent: Sendable, Hashable {
+    /// A built-in event, typed (never ``CustomerEvent/other(_:)``).
+    case builtIn(CustomerEvent)
+    /// A registered host event as its Swift type, in the type's current schema version
+    /// whatever version it was stored in.
+    case registered(any CustomerEventPayload)
+    /// An event of a type that is neither built in nor registered, exactly as stored;
+    /// only under ``UnknownEventPolicy/deliverRaw``.
+    case unknown(RecordedEvent)
+
+    /// Whether both are the same case with equal values; two registered payloads are
+    /// equal when they are of the same type and equal as that type.
+    public static func == (lhs: ResolvedEvent, rhs: ResolvedEvent) -> Bool {
+        switch (lhs, rhs) {
+        case (.builtIn(let lhs), .builtIn(let rhs)): lhs == rhs
+        case (.registered(let lhs), .registered(let rhs)): AnyHashable(lhs) == AnyHashable(rhs)
+        case (.unknown(let lhs), .unknown(let rhs)): lhs == rhs
+        default: false
+        }
+    }
+
+    /// Hashes the case and its value, consistently with ``==(_:_:)``.
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .builtIn(let event):
+            hasher.combine(0)
+            hasher.combine(event)
+        case .registered(let payload):
+            hasher.combine(1)
+            hasher.combine(AnyHashable(payload))
+        case .unknown(let recorded):
+            hasher.combine(2)
+            hasher.combine(recorded)
+        }
+    }
+}
+
 extension RecordedEvent {
     /// The payload as a host's own event type (or a built-in one).
     ///
@@ -214,8 +360,11 @@ extension RecordedEvent {
     ///     let earned = try recorded.decode(as: LoyaltyPointsEarned.self)
     /// }
     /// ```
-    /// An event of an older schema version decodes when the type's `Codable`
-    /// implementation reads that shape; a newer one is refused.
+    /// This call has no registry, so it cannot upcast: an event of an older schema version
+    /// decodes only when the type's `Codable` implementation still reads that shape; a
+    /// newer one is refused. To read older versions through their upcasters, use
+    /// ``CustomerLedger/EventTypeRegistry/resolve(_:)`` or
+    /// ``CustomerLedger/EventTypeRegistry/decode(_:)``.
     /// - Throws: `LedgerError.Code.invalidEvent` when the event is of
     ///   another type; `LedgerError.Code.corrupted` when it does not decode;
     ///   `LedgerError.Code.unsupportedFormat` for a newer schema version.
