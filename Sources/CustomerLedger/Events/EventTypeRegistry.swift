@@ -336,7 +336,7 @@ public enum ResolvedEvent: Sendable, Hashable {
         }
     }
 
-    /// Hashes the case and its value, consistently with ``==(_:_:)``.
+    /// Hashes the case and its value, consistently with `==`.
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .builtIn(let event):
