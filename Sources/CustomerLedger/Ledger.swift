@@ -28,6 +28,8 @@ public final class Ledger: EventStore {
     /// The rules the ledger itself applies when it records (the tier and lifecycle stage
     /// it snapshots into a survey response). Projections take their own policy argument.
     public let policies: Policies
+    /// The persistent projections this process runs.
+    let runningProjections = RunningProjections()
 
     /// Opens the ledger in `path`, creating it when missing.
     public static func open(

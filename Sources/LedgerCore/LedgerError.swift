@@ -43,6 +43,11 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidInput = Code("invalidInput")
         /// The storage engine or the operating system failed.
         public static let storageFailure = Code("storageFailure")
+        /// A projection's `apply` failed; for an inline projection, the append was rolled back.
+        public static let projectionFailed = Code("projectionFailed")
+        /// A persistent projection's state cannot be read: it is not built yet, or another
+        /// version replaced it.
+        public static let projectionNotReady = Code("projectionNotReady")
     }
 
     /// What kind of problem this is.

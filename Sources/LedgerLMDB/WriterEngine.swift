@@ -113,7 +113,11 @@ struct WriterEngine: Sendable {
             // The nested transaction is gone: so must be what the writer noted of it.
             work = saved
             cache.reset()
-            return .failure(LedgerError.wrapping(error, while: "Updating an inline projection; the append was rolled back and nothing of it was written"))
+            if let error = error as? LedgerError, error.code == .projectionFailed { return .failure(error) }
+            return .failure(LedgerError(
+                .projectionFailed,
+                "An inline projection failed, so the append was rolled back and nothing of it was written: \(error)"
+            ))
         }
     }
 
