@@ -41,10 +41,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // What fault tests and the process they kill share (not a product).
+        .target(name: "LedgerFaultSupport", dependencies: ["CustomerLedger"], path: "Sources/LedgerFaultSupport", swiftSettings: strictSettings),
+        // The process fault tests kill (not a product): appends known batches or runs a projection.
+        .executableTarget(name: "ledger-worker", dependencies: ["CustomerLedger", "LedgerFaultSupport"], swiftSettings: strictSettings),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "CustomerLedgerTests",
-            dependencies: ["CustomerLedger"],
+            dependencies: ["CustomerLedger", "LedgerFaultSupport", "ledger-worker"],
             swiftSettings: strictSettings
         ),
         .testTarget(

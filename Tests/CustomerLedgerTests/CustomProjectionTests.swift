@@ -232,6 +232,7 @@ func fillLedger(_ ledger: Ledger, customers: Int, eventsEach: Int, seed: UInt64 
         let twice = await #expect(throws: LedgerError.self) { _ = try await fixture.ledger.startProjection(ChannelMix(version: 3)) }
         #expect(twice?.code == .invalidInput)
         await #expect(throws: LedgerError.self) { _ = try await fixture.ledger.startProjection(ChannelMix(name: "")) }
+        await #expect(throws: LedgerError.self) { _ = try await fixture.ledger.startProjection(ChannelMix(name: "subscription/feed")) }
     }
 
     @Test func aSnapshotPlusTheTailEqualsTheFullFold() async throws {

@@ -73,5 +73,8 @@ extension Ledger {
         guard !name.isEmpty, name.utf8.count <= 200, !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             throw LedgerError(.invalidInput, "The projection name \(name.debugDescription) must be 1–200 bytes without control characters.")
         }
+        guard !name.hasPrefix("subscription/") else {
+            throw LedgerError(.invalidInput, "The projection name \(name.debugDescription) starts with subscription/, which checkpointed subscriptions use: choose another name.")
+        }
     }
 }
