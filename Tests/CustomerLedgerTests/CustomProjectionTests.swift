@@ -4,7 +4,7 @@ import Testing
 
 /// Interactions per channel and purchases per customer: order-sensitive on purpose
 /// (`sequence` lists the positions folded), so a skipped, repeated or reordered event shows.
-struct ChannelMix: Projection {
+struct ChannelCounts: Projection {
     struct State: Codable, Sendable, Hashable {
         var channels: [String: Int] = [:]
         var purchases = 0
@@ -69,10 +69,10 @@ func fillLedger(_ ledger: Ledger, customers: Int, eventsEach: Int, seed: UInt64 
     @Test func onDemandOneCustomerEqualsThePopulationRun() async throws {
         let fixture = try LedgerFixture()
         try await fillLedger(fixture.ledger, customers: 12, eventsEach: 9)
-        let population = try fixture.ledger.project(ChannelMix())
+        let population = try fixture.ledger.project(ChannelCounts())
         #expect(population.count == 12)
         for customer in 0..<12 {
-            let one = try fixture.ledger.project(ChannelMix(), for: StreamID("C\(customer)"))
+            let one = try fixture.ledger.project(ChannelCounts(), for: StreamID("C\(customer)"))
             #expect(one == population["C\(customer)"])
             #expect(one.sequence.count == 9)
             #expect(one.sequence == one.sequence.sorted())
@@ -87,18 +87,18 @@ func fillLedger(_ ledger: Ledger, customers: Int, eventsEach: Int, seed: UInt64 
         try await fixture.ledger.record(interaction("I1", .phone), for: "C1", occurredAt: day("2024-05-01"))
         try await fixture.ledger.record(interaction("I2", .email), for: "C1", occurredAt: day("2024-05-03"))
         try await fixture.ledger.record(interaction("I3", .email), for: "C1", occurredAt: day("2024-05-02"))
-        let byTime = try fixture.ledger.project(ChannelMix(), for: "C1", asOf: AsOf(time: day("2024-05-02", hour: 12)))
+        let byTime = try fixture.ledger.project(ChannelCounts(), for: "C1", asOf: AsOf(time: day("2024-05-02", hour: 12)))
         #expect(byTime.channels == ["phone": 1, "email": 1])
         #expect(byTime.sequence == [1, 3])
-        let byPosition = try fixture.ledger.project(ChannelMix(), for: "C1", asOf: AsOf(knownAt: .position(2)))
+        let byPosition = try fixture.ledger.project(ChannelCounts(), for: "C1", asOf: AsOf(knownAt: .position(2)))
         #expect(byPosition.sequence == [1, 2])
-        #expect(try fixture.ledger.project(ChannelMix(), for: "C1", asOf: AsOf(time: day("2024-04-01"))) == ChannelMix.State())
+        #expect(try fixture.ledger.project(ChannelCounts(), for: "C1", asOf: AsOf(time: day("2024-04-01"))) == ChannelCounts.State())
     }
 
     @Test func aThrowingApplyNamesTheProjectionAndTheEvent() async throws {
         let fixture = try LedgerFixture()
         try await fixture.ledger.record(PurchaseCompleted(orderId: "poison", amount: usd("1.00")), for: "C1", occurredAt: day("2024-05-01"))
-        let error = try #require(throws: LedgerError.self) { try fixture.ledger.project(ChannelMix(), for: "C1") }
+        let error = try #require(throws: LedgerError.self) { try fixture.ledger.project(ChannelCounts(), for: "C1") }
         #expect(error.code == .projectionFailed)
         #expect(error.message.contains("test.channelMix"))
         #expect(error.message.contains("purchase.completed"))
@@ -110,7 +110,7 @@ func fillLedger(_ ledger: Ledger, customers: Int, eventsEach: Int, seed: UInt64 
         try await fillLedger(fixture.ledger, customers: 30, eventsEach: 5)
         var batching = ProjectionBatching()
         batching.events = 40  // several batches, so several checkpoints
-        let running = try await fixture.ledger.startProjection(ChannelMix(), mode: .background, registry: EventTypeRegistry(), progress: nil, batching: batching)
+        let running = try await fixture.ledger.startProjection(ChannelCounts(), mode: .background, registry: EventTypeRegistry(), progress: nil, batching: batching)
         try await running.waitUntilCaughtUp()
         try await fillLedger(fixture.ledger, customers: 35, eventsEach: 2, seed: 9)
         try await running.waitUntilCaughtUp()
@@ -118,7 +118,7 @@ func fillLedger(_ ledger: Ledger, customers: Int, eventsEach: Int, seed: UInt64 
         #expect(status.lag == 0)
         #expect(status.checkpoint == 220)
         #expect(status.isActive)
-        let expected = try fixture.ledger.project(ChannelMix())
+        let expected = try fixture.ledger.project(ChannelCounts())
         for (key, state) in expected { #expect(try running.state(for: key) == state) }
         #expect(try running.state(for: "nobody") == nil)
         let firstPage = try running.states(limit: 10)
@@ -133,7 +133,7 @@ func fillLedger(_ ledger: Ledger, customers: Int, eventsEach: Int, seed: UInt64 
         let ledger = fixture.ledger
         var batching = ProjectionBatching()
         batching.events = 100
-        let perCustomer = try await ledger.startProjection(ChannelMix(), mode: .background, registry: EventTypeRegistry(), progress: nil, batching: batching)
+        let perCustomer = try await ledger.startProjection(ChannelCounts(), mode: .background, registry: EventTypeRegistry(), progress: nil, batching: batching)
         let global = try await ledger.startProjection(EventsPerType())
         try await withThrowingTaskGroup(of: Void.self) { group in
             for task in 0..<64 {
@@ -149,7 +149,7 @@ func fillLedger(_ ledger: Ledger, customers: Int, eventsEach: Int, seed: UInt64 
         try await global.waitUntilCaughtUp()
         #expect(try global.state(for: ProjectionKeying.globalKey) == ["interaction.recorded": 1_280])
         var folded = 0
-        for (key, state) in try ledger.project(ChannelMix()) {
+        for (key, state) in try ledger.project(ChannelCounts()) {
             let stored = try #require(try perCustomer.state(for: key))
             #expect(stored == state)
             #expect(stored.sequence == stored.sequence.sorted())
@@ -162,7 +162,7 @@ func fillLedger(_ ledger: Ledger, customers: Int, eventsEach: Int, seed: UInt64 
         let fixture = try LedgerFixture()
         let ledger = fixture.ledger
         try await fillLedger(ledger, customers: 5, eventsEach: 4)
-        let inline = try await ledger.startProjection(ChannelMix(), mode: .inline)
+        let inline = try await ledger.startProjection(ChannelCounts(), mode: .inline)
         try await inline.waitUntilCaughtUp()
         try await Task.sleep(for: .milliseconds(20))  // the instance turns inline once caught up
         for index in 0..<10 {
@@ -178,7 +178,7 @@ func fillLedger(_ ledger: Ledger, customers: Int, eventsEach: Int, seed: UInt64 
         #expect(try ledger.head() == head)
         #expect(try inline.status().checkpoint == head)
         try await ledger.record(interaction("K1", .phone), for: "C2", occurredAt: day("2024-06-03"))
-        #expect(try inline.state(for: "C2") == (try ledger.project(ChannelMix(), for: "C2")))
+        #expect(try inline.state(for: "C2") == (try ledger.project(ChannelCounts(), for: "C2")))
         await inline.stop()
         // Without the inline instance the same event is stored: the failure was the projection's.
         try await ledger.record(PurchaseCompleted(orderId: "poison", amount: usd("1.00")), for: "C2", occurredAt: day("2024-06-02"))
@@ -190,10 +190,10 @@ func fillLedger(_ ledger: Ledger, customers: Int, eventsEach: Int, seed: UInt64 
         try await fillLedger(ledger, customers: 40, eventsEach: 10)
         var batching = ProjectionBatching()
         batching.events = 50
-        let first = try await ledger.startProjection(ChannelMix(), mode: .background, registry: EventTypeRegistry(), progress: nil, batching: batching)
+        let first = try await ledger.startProjection(ChannelCounts(), mode: .background, registry: EventTypeRegistry(), progress: nil, batching: batching)
         try await first.waitUntilCaughtUp()
-        let v1 = try ledger.project(ChannelMix(), for: "C3")
-        let v2 = try ledger.project(ChannelMix(version: 2), for: "C3")
+        let v1 = try ledger.project(ChannelCounts(), for: "C3")
+        let v2 = try ledger.project(ChannelCounts(version: 2), for: "C3")
         #expect(v1 != v2)
         let reports = ProgressLog()
         let reader = Task {
@@ -208,7 +208,7 @@ func fillLedger(_ ledger: Ledger, customers: Int, eventsEach: Int, seed: UInt64 
             }
             return answers
         }
-        let second = try await ledger.rebuild(first, as: ChannelMix(version: 2)) { reports.add($0) }
+        let second = try await ledger.rebuild(first, as: ChannelCounts(version: 2)) { reports.add($0) }
         reader.cancel()
         #expect(await reader.value > 0)
         #expect(try second.state(for: "C3") == v2)
@@ -219,41 +219,41 @@ func fillLedger(_ ledger: Ledger, customers: Int, eventsEach: Int, seed: UInt64 
         #expect(progress.last!.eventsDone == 400)
         #expect(progress.last!.eventsLeft == 0)
         // The old version's state is gone; the new one answers for everyone.
-        for (key, state) in try ledger.project(ChannelMix(version: 2)) { #expect(try second.state(for: key) == state) }
+        for (key, state) in try ledger.project(ChannelCounts(version: 2)) { #expect(try second.state(for: key) == state) }
     }
 
     @Test func startingAnOlderVersionThanTheActiveOneIsRefused() async throws {
         let fixture = try LedgerFixture()
         try await fillLedger(fixture.ledger, customers: 2, eventsEach: 2)
-        let newer = try await fixture.ledger.startProjection(ChannelMix(version: 3))
+        let newer = try await fixture.ledger.startProjection(ChannelCounts(version: 3))
         try await newer.waitUntilCaughtUp()
-        let error = await #expect(throws: LedgerError.self) { _ = try await fixture.ledger.startProjection(ChannelMix(version: 2)) }
+        let error = await #expect(throws: LedgerError.self) { _ = try await fixture.ledger.startProjection(ChannelCounts(version: 2)) }
         #expect(error?.code == .projectionNotReady)
-        let twice = await #expect(throws: LedgerError.self) { _ = try await fixture.ledger.startProjection(ChannelMix(version: 3)) }
+        let twice = await #expect(throws: LedgerError.self) { _ = try await fixture.ledger.startProjection(ChannelCounts(version: 3)) }
         #expect(twice?.code == .invalidInput)
-        await #expect(throws: LedgerError.self) { _ = try await fixture.ledger.startProjection(ChannelMix(name: "")) }
-        await #expect(throws: LedgerError.self) { _ = try await fixture.ledger.startProjection(ChannelMix(name: "subscription/feed")) }
+        await #expect(throws: LedgerError.self) { _ = try await fixture.ledger.startProjection(ChannelCounts(name: "")) }
+        await #expect(throws: LedgerError.self) { _ = try await fixture.ledger.startProjection(ChannelCounts(name: "subscription/feed")) }
     }
 
     @Test func aSnapshotPlusTheTailEqualsTheFullFold() async throws {
         let fixture = try LedgerFixture()
         let ledger = fixture.ledger
         try await fillLedger(ledger, customers: 3, eventsEach: 30)
-        let atSnapshot = try ledger.project(ChannelMix(), for: "C1")
-        let version = try await ledger.saveSnapshot(of: ChannelMix(), for: "C1")
+        let atSnapshot = try ledger.project(ChannelCounts(), for: "C1")
+        let version = try await ledger.saveSnapshot(of: ChannelCounts(), for: "C1")
         #expect(version == 30)
         try await fillLedger(ledger, customers: 3, eventsEach: 5, seed: 99)
-        let full = try ledger.project(ChannelMix(), for: "C1", asOf: AsOf(time: .distantFuture))
+        let full = try ledger.project(ChannelCounts(), for: "C1", asOf: AsOf(time: .distantFuture))
         // A fold from the snapshot reads 5 events; compare with the same fold made without it.
-        let fromSnapshot = try ledger.project(ChannelMix(), for: "C1")
+        let fromSnapshot = try ledger.project(ChannelCounts(), for: "C1")
         #expect(fromSnapshot == full)
         #expect(fromSnapshot.sequence.count == 35)
         // Points of view before the snapshot ignore it.
-        let known = try ledger.project(ChannelMix(), for: "C1", asOf: AsOf(knownAt: .position(60)))
+        let known = try ledger.project(ChannelCounts(), for: "C1", asOf: AsOf(knownAt: .position(60)))
         #expect(known.sequence.count == 20)
         #expect(known.sequence == Array(atSnapshot.sequence.prefix(20)))
         // Another version ignores it (it would count interactions ten times).
-        let otherVersion = try ledger.project(ChannelMix(version: 2), for: "C1")
+        let otherVersion = try ledger.project(ChannelCounts(version: 2), for: "C1")
         #expect(otherVersion.channels.values.reduce(0, +) == 10 * full.channels.values.reduce(0, +))
     }
 
@@ -261,11 +261,11 @@ func fillLedger(_ ledger: Ledger, customers: Int, eventsEach: Int, seed: UInt64 
         let fixture = try LedgerFixture()
         let ledger = fixture.ledger
         try await fillLedger(ledger, customers: 2, eventsEach: 6)
-        try await ledger.saveSnapshot(of: ChannelMix(), for: "C0")
+        try await ledger.saveSnapshot(of: ChannelCounts(), for: "C0")
         try await ledger.merge(["C1"], into: "C0", occurredAt: day("2024-07-01"))
-        let merged = try ledger.project(ChannelMix(), for: "C0")
+        let merged = try ledger.project(ChannelCounts(), for: "C0")
         #expect(merged.sequence.count == 13)  // both customers' events and the merge
-        await #expect(throws: LedgerError.self) { try await ledger.saveSnapshot(of: ChannelMix(), for: "C0") }
+        await #expect(throws: LedgerError.self) { try await ledger.saveSnapshot(of: ChannelCounts(), for: "C0") }
         await #expect(throws: LedgerError.self) { try await ledger.saveSnapshot(of: EventsPerType(), for: "C0") }
     }
 }

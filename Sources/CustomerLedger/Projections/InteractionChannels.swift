@@ -2,7 +2,7 @@ public import Foundation
 public import LedgerCore
 
 /// Counts of `interaction.recorded` events per channel and direction (domain.md §6).
-public struct ChannelMix: Sendable, Hashable {
+public struct ChannelMix: Sendable, Hashable, Codable {
     /// Interactions per channel; every channel is present, 0 when unused.
     public var byChannel: [Channel: Int]
     /// Interactions per direction; both directions are present.

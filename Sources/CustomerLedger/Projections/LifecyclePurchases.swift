@@ -12,9 +12,9 @@ public import LedgerCore
 /// - a `refund.issued` reduces net spend at its own `occurredAt`, even when it is
 ///   larger than the order (net spend can be negative) or names an order the events
 ///   do not hold.
-public struct PurchaseActivity: Sendable, Hashable {
+public struct PurchaseActivity: Sendable, Hashable, Codable {
     /// A purchase that counts.
-    public struct Purchase: Sendable, Hashable {
+    public struct Purchase: Sendable, Hashable, Codable {
         /// The order it belongs to.
         public var orderId: String
         /// When it happened.
@@ -40,7 +40,7 @@ public struct PurchaseActivity: Sendable, Hashable {
     }
 
     /// A refund that counts.
-    public struct Refund: Sendable, Hashable {
+    public struct Refund: Sendable, Hashable, Codable {
         /// The order it belongs to.
         public var orderId: String
         /// When it happened.
@@ -77,32 +77,41 @@ public struct PurchaseActivity: Sendable, Hashable {
     /// The same from an array, read in place: only the payloads of purchases, refunds
     /// and cancellations are copied, never a whole record.
     init(records: [CustomerEventRecord]) {
-        var purchases: [Purchase] = []
-        var refunds: [Refund] = []
-        var cancelled: Set<String> = []
-        for index in records.indices {
-            switch records[index].event {
-            case .purchaseCompleted(let purchase):
-                purchases.append(Purchase(
-                    orderId: purchase.orderId, occurredAt: records[index].occurredAt, amount: purchase.amount,
-                    channel: purchase.channel, position: records[index].position, eventID: records[index].id
-                ))
-            case .refundIssued(let refund):
-                refunds.append(Refund(
-                    orderId: refund.orderId, occurredAt: records[index].occurredAt, amount: refund.amount,
-                    position: records[index].position, eventID: records[index].id
-                ))
-            case .orderCancelled(let cancellation):
-                cancelled.insert(cancellation.orderId)
-            default:
-                break
-            }
+        self.init(purchases: [])
+        for index in records.indices { add(records[index]) }
+    }
+
+    /// Takes in one event, in any order: a purchase or refund of an order cancelled
+    /// earlier or later counts for nothing, and the lists stay in (occurredAt, position)
+    /// order. ``PurchaseActivityProjection`` folds with it.
+    public mutating func add(_ record: borrowing CustomerEventRecord) {
+        switch record.event {
+        case .purchaseCompleted(let purchase):
+            guard cancelledOrders.isEmpty || !cancelledOrders.contains(purchase.orderId) else { return }
+            Self.insert(Purchase(
+                orderId: purchase.orderId, occurredAt: record.occurredAt, amount: purchase.amount,
+                channel: purchase.channel, position: record.position, eventID: record.id
+            ), into: &purchases) { ($0.occurredAt, $0.position) }
+        case .refundIssued(let refund):
+            guard cancelledOrders.isEmpty || !cancelledOrders.contains(refund.orderId) else { return }
+            Self.insert(Refund(
+                orderId: refund.orderId, occurredAt: record.occurredAt, amount: refund.amount,
+                position: record.position, eventID: record.id
+            ), into: &refunds) { ($0.occurredAt, $0.position) }
+        case .orderCancelled(let cancellation):
+            guard cancelledOrders.insert(cancellation.orderId).inserted else { return }
+            purchases.removeAll { $0.orderId == cancellation.orderId }
+            refunds.removeAll { $0.orderId == cancellation.orderId }
+        default:
+            break
         }
-        if !cancelled.isEmpty {
-            purchases.removeAll { cancelled.contains($0.orderId) }
-            refunds.removeAll { cancelled.contains($0.orderId) }
-        }
-        self.init(purchases: purchases, refunds: refunds, cancelledOrders: cancelled)
+    }
+
+    /// Inserts keeping `key` order; a history's events come in order, so this is an append.
+    private static func insert<Item>(_ item: Item, into items: inout [Item], _ key: (Item) -> (Date, LogPosition)) {
+        var index = items.endIndex
+        while index > items.startIndex, key(item) < key(items[index - 1]) { index -= 1 }
+        items.insert(item, at: index)
     }
 
     /// Activity from purchases and refunds already known to count (any order; they are
