@@ -46,6 +46,24 @@ import Testing
         await running.stop()
     }
 
+    @Test func aPersistentProjectionFollowsAnotherProcesssAppends() async throws {
+        let worker = try #require(Worker.executable, "ledger-worker was not built next to the tests")
+        let fixture = try LedgerFixture()
+        let path = fixture.folder.appendingPathComponent("ledger").path
+        let running = try await fixture.ledger.startProjection(PositionsFolded())
+        try await running.waitUntilCaughtUp()
+        let appender = try Worker.start(worker, ["append", path, "0", "50", "40"])
+        try await appender.waitForLine("done")
+        appender.process.waitUntilExit()
+        #expect(appender.process.terminationStatus == 0)
+        #expect(try fixture.ledger.head() == 2_000)
+        try await running.waitUntilCaughtUp()
+        let (checkpoint, stored) = try storedStates(of: PositionsFolded(), in: fixture.ledger)
+        #expect(checkpoint == 2_000)
+        #expect(stored == (try fixture.ledger.project(PositionsFolded())))
+        await running.stop()
+    }
+
     /// The checkpoint and every state stored for the projection's version, read in one
     /// transaction whether or not the version serves reads yet.
     private func storedStates<P: Projection>(of projection: P, in ledger: Ledger) throws -> (LogPosition, [String: P.State]) where P.State: Codable {
