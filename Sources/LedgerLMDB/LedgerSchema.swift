@@ -24,8 +24,11 @@ struct LedgerSchema: Sendable {
     let meta: LMDBDatabase
     /// Projection states, checkpoints, active versions and snapshots (``ProjectionKey``).
     let projections: LMDBDatabase
+    /// Encryption keys: entries whose layout the personal-data layer decides (one per
+    /// customer, and settings under keys that start with a 0 byte).
+    let keys: LMDBDatabase
 
-    static let databaseNames = ["log", "streams", "streamInfo", "ids", "types", "meta", "projections"]
+    static let databaseNames = ["log", "streams", "streamInfo", "ids", "types", "meta", "projections", "keys"]
 
     init(environment: LMDBEnvironment, transaction: LMDBTransaction, create: Bool) throws {
         log = try environment.openDatabase("log", in: transaction, create: create)
@@ -35,6 +38,7 @@ struct LedgerSchema: Sendable {
         types = try environment.openDatabase("types", in: transaction, create: create)
         meta = try environment.openDatabase("meta", in: transaction, create: create)
         projections = try environment.openDatabase("projections", in: transaction, create: create)
+        keys = try environment.openDatabase("keys", in: transaction, create: create)
     }
 }
 

@@ -133,6 +133,38 @@ package struct ProjectionTransaction {
         return removed
     }
 
+    // MARK: Keys
+
+    /// The `keys` entry at `key` (1–500 bytes), copied out of the map.
+    package func keyEntry(_ key: [UInt8]) throws -> [UInt8]? {
+        try Self.checkKey(key)
+        return try key.withUnsafeBytes { try transaction.get(schema.keys, $0) }.map(Array.init)
+    }
+
+    /// Stores (or with `nil` removes) the `keys` entry at `key`.
+    package func setKeyEntry(_ key: [UInt8], _ value: [UInt8]?) throws {
+        try requireWritable()
+        try Self.checkKey(key)
+        try key.withUnsafeBytes { keyBytes in
+            if let value {
+                try value.withUnsafeBytes { try transaction.put(schema.keys, keyBytes, $0) }
+            } else {
+                try transaction.delete(schema.keys, keyBytes)
+            }
+        }
+    }
+
+    /// Every `keys` entry in key order, until `body` returns false.
+    package func forEachKeyEntry(_ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool) throws {
+        try transaction.withCursor(schema.keys) { cursor in
+            var entry = try cursor.move(MDB_FIRST)
+            while let (key, value) = entry {
+                guard try body(key, value) else { return }
+                entry = try cursor.move(MDB_NEXT)
+            }
+        }
+    }
+
     /// The newest position in the log as this transaction sees it.
     package func head() throws -> LogPosition {
         try GroupTransaction.readHead(transaction, schema).position
