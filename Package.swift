@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.6.0"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // LMDB from the system (Debian: liblmdb-dev). Never vendored.
@@ -30,9 +31,17 @@ let package = Package(
         // The engine-free core: streams, positions, versions, the store protocol, subscriptions.
         .target(name: "LedgerCore", swiftSettings: strictSettings),
         // The LMDB engine behind the core's protocol.
-        .target(name: "LedgerLMDB", dependencies: ["LedgerCore", "CLMDB"], swiftSettings: strictSettings),
+        .target(
+            name: "LedgerLMDB",
+            dependencies: ["LedgerCore", "CLMDB", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         // The product a service imports.
-        .target(name: "CustomerLedger", dependencies: ["LedgerCore", "LedgerLMDB"], swiftSettings: strictSettings),
+        .target(
+            name: "CustomerLedger",
+            dependencies: ["LedgerCore", "LedgerLMDB", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "ledger",
             dependencies: [
