@@ -404,4 +404,6 @@ let benchmarks: @Sendable () -> Void = {
         },
         teardown: { replayRaw.state = nil }
     )
+
+    projectionBenchmarks()  // ProjectionBenchmarks.swift
 }

@@ -175,6 +175,85 @@ case "lookup", "lookup-separate", "lookup-stream", "lookup-raw":
     let lookups = rounds * targets.count
     print("\(workload), ledger of \(customers * DomainWorkload.eventsPerCustomer) events: \(lookups) lookups in \(elapsed) = \(String(format: "%.2f", seconds * 1e6 / Double(lookups))) µs per customer (checksum \(checksum))")
     ledger.close()
+case "projection-rebuild":
+    // LedgerProfile projection-rebuild [rounds]: full rebuilds of a per-customer custom
+    // projection (CustomerActivityProjection) over a copy of the cached domain ledger of
+    // 20,000 customers × 50 events, a new version each round (start, caught up, stop; the
+    // previous version's states removed at the switch). One warm-up rebuild first.
+    let ledger = try await ProjectionWorkload.ledgerCopy(customers: ProjectionWorkload.rebuildCustomers, in: folder)
+    let events = ProjectionWorkload.rebuildCustomers * DomainWorkload.eventsPerCustomer
+    try await ProjectionWorkload.rebuild(ledger, version: 1)
+    try await measure(events: rounds * events) {
+        for round in 0..<rounds {
+            let checkpoint = try await ProjectionWorkload.rebuild(ledger, version: UInt32(round + 2))
+            precondition(checkpoint.rawValue == UInt64(events), "rebuilt to \(checkpoint)")
+        }
+    }
+    ledger.close()
+case "projection-lag":
+    // LedgerProfile projection-lag [seconds] [tasks] [rate]: a background projection
+    // following a copy of the cached 1M-event domain ledger while `tasks` tasks (16) append
+    // single typed events for `seconds` (5), together at `rate` events/s, or flat out when
+    // the rate is 0 or left out. Prints the lag in events (status().lag every 5 ms) and
+    // the time from each append's return to the checkpoint commit covering it.
+    let seconds = arguments.count > 2 ? Double(arguments[2]) ?? 5 : 5
+    let tasks = arguments.count > 3 ? Int(arguments[3]) ?? 16 : 16
+    let rate = arguments.count > 4 ? Int(arguments[4]).flatMap { $0 > 0 ? $0 : nil } : nil
+    let customers = ProjectionWorkload.rebuildCustomers
+    let ledger = try await ProjectionWorkload.ledgerCopy(customers: customers, in: folder)
+    var generator = SplitMix64(seed: 21)
+    // The same load without a projection first, for the append rate it allows.
+    let alone = try await ProjectionWorkload.appendsAlone(
+        ledger, pools: try ProjectionWorkload.pools(tasks: tasks, seconds: seconds, rate: rate, customers: customers, using: &generator),
+        seconds: seconds, rate: rate
+    )
+    let follower = try await ProjectionWorkload.Follower(ledger)
+    let pools = try ProjectionWorkload.pools(tasks: tasks, seconds: seconds, rate: rate, customers: customers, using: &generator)
+    perfControl("enable")
+    let run = try await ProjectionWorkload.liveLag(follower, on: ledger, pools: pools, seconds: seconds, rate: rate)
+    perfControl("disable")
+    await follower.stop()
+    ledger.close()
+    func p(_ values: [Int], _ q: Double) -> Int { ProjectionWorkload.percentile(values, q) }
+    print("projection-lag, \(tasks) tasks, \(rate.map { "\($0) events/s" } ?? "flat out"): \(run.appended) appends in \(run.window) = \(Int(run.appendsPerSecond)) events/s, \(run.batches) projection batches (\(run.appended / max(run.batches, 1)) events each)")
+    print("  the same load without a projection: \(alone.appended) appends in \(alone.window) = \(Int(Double(alone.appended) / (Double(alone.window.components.seconds) + Double(alone.window.components.attoseconds) / 1e18))) events/s")
+    print("  append call (durable commit), ms: p50 \(Double(p(run.appendLatency, 50)) / 1000), p99 \(Double(p(run.appendLatency, 99)) / 1000); without a projection: p50 \(Double(p(alone.appendLatency, 50)) / 1000), p99 \(Double(p(alone.appendLatency, 99)) / 1000)")
+    print("  lag, events behind head (\(run.lagEvents.count) samples): p50 \(p(run.lagEvents, 50)), p90 \(p(run.lagEvents, 90)), p99 \(p(run.lagEvents, 99)), max \(p(run.lagEvents, 100))")
+    print("  append return -> covering checkpoint commit, ms: p50 \(Double(p(run.coveredAfter, 50)) / 1000), p90 \(Double(p(run.coveredAfter, 90)) / 1000), p99 \(Double(p(run.coveredAfter, 99)) / 1000), max \(Double(p(run.coveredAfter, 100)) / 1000); covered before the append returned: \(run.coveredBeforeReturn)")
+    print("  drain after the window: \(run.drain)")
+case "projection-floors":
+    // LedgerProfile projection-floors [rounds]: the floors under a projection rebuild over
+    // the cached 1M-event domain ledger, each measured alone (CPU ns/event is steadier than
+    // wall time on a shared machine): the raw LMDB cursor scan, readLog building each
+    // RecordedEvent, readLog + typed decode (CustomerEventRecord), and the same projection
+    // on demand in memory (project(_:asOf:)).
+    let customers = ProjectionWorkload.rebuildCustomers
+    let events = customers * DomainWorkload.eventsPerCustomer
+    let ledger = try await DomainWorkload.cachedLedger(named: "domain", customers: customers)
+    let scanner = RawLogScanner(folder: URL(fileURLWithPath: ledger.store.path))
+    var checksum = 0
+    print("raw LMDB cursor scan:")
+    try await measure(events: rounds * events) {
+        for _ in 0..<rounds { precondition(scanner.scan().count == events) }
+    }
+    print("readLog, RecordedEvent only:")
+    try await measure(events: rounds * events) {
+        for _ in 0..<rounds { try ledger.readLog { checksum &+= $0.payload.count } }
+    }
+    print("readLog + typed decode (CustomerEventRecord):")
+    try await measure(events: rounds * events) {
+        for _ in 0..<rounds {
+            try ledger.readLog { recorded in
+                if case .purchaseCompleted(let purchase) = try CustomerEventRecord(recorded).event { checksum &+= Int(purchase.amount.minorUnits) }
+            }
+        }
+    }
+    print("project(_:asOf:), in memory:")
+    try await measure(events: rounds * events) {
+        for _ in 0..<rounds { checksum &+= try ledger.project(CustomerActivityProjection(version: 1)).count }
+    }
+    print("(checksum \(checksum))")
+    ledger.close()
 default:
     print("unknown workload \(workload)")
     exit(2)
