@@ -16,7 +16,11 @@ final class LMDBEnvironment: @unchecked Sendable {
     private var isClosed = false
 
     /// Opens (creating when missing) the environment in folder `path`.
-    init(path: String, mapSize: Int, maxDatabases: UInt32, maxReaders: UInt32, synced: Bool) throws {
+    ///
+    /// `readOnly` opens an existing environment that nothing else has open, such as a
+    /// backup, to read it without changing its folder: `MDB_RDONLY | MDB_NOLOCK`, so no
+    /// lock file is created and only read transactions may begin.
+    init(path: String, mapSize: Int, maxDatabases: UInt32, maxReaders: UInt32, synced: Bool, readOnly: Bool = false) throws {
         var environment: OpaquePointer?
         try lmdbCheck(mdb_env_create(&environment), "Creating the LMDB environment")
         guard let environment else {
@@ -28,6 +32,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             try lmdbCheck(mdb_env_set_mapsize(environment, mapSize), "Setting the map size")
             var flags = UInt32(MDB_NOTLS)
             if !synced { flags |= UInt32(MDB_NOSYNC) }
+            if readOnly { flags |= UInt32(MDB_RDONLY) | UInt32(MDB_NOLOCK) }
             try lmdbCheck(mdb_env_open(environment, path, flags, 0o600), "Opening the ledger at \(path)")
         } catch {
             mdb_env_close(environment)
@@ -125,6 +130,35 @@ final class LMDBEnvironment: @unchecked Sendable {
         var dead: Int32 = 0
         try lmdbCheck(mdb_reader_check(handle, &dead), "Clearing stale reader slots")
         return Int(dead)
+    }
+
+    /// Writes a consistent copy of the environment's data file to `descriptor`, compacted
+    /// (`MDB_CP_COMPACT`: free pages left out, pages renumbered in order) when `compact`.
+    ///
+    /// LMDB takes the copy inside one read transaction, so the copy is the environment as
+    /// of the moment that transaction began and writers keep committing meanwhile. Like a
+    /// transaction, the copy holds the shared side of ``mapLock``: this process's map growth
+    /// waits for it to end. When another process grew the map first, the copy adopts the new
+    /// size and starts again from an emptied file. The caller syncs and closes `descriptor`.
+    func copy(to descriptor: Int32, compact: Bool) throws {
+        while true {
+            pthread_rwlock_rdlock(mapLock)
+            if isClosed {
+                pthread_rwlock_unlock(mapLock)
+                throw LedgerError(.closed, "The ledger at \(path) is closed: open it again to back it up.")
+            }
+            let code = mdb_env_copyfd2(handle, descriptor, compact ? UInt32(MDB_CP_COMPACT) : 0)
+            pthread_rwlock_unlock(mapLock)
+            if code == MDB_MAP_RESIZED {
+                guard ftruncate(descriptor, 0) == 0, lseek(descriptor, 0, SEEK_SET) == 0 else {
+                    throw lmdbError(errno, "Emptying the copy of \(path) to start again")
+                }
+                try adoptMapSize()
+                continue
+            }
+            try lmdbCheck(code, "Copying the ledger at \(path)")
+            return
+        }
     }
 
     /// Flushes committed data to disk (matters in the relaxed durability mode).
