@@ -1,0 +1,21 @@
+extension Ledger {
+    /// Takes a consistent, compacted copy of the ledger into `folder` while appends go on:
+    /// see ``LMDBEventStore/backup(to:)`` and docs/backups.md.
+    ///
+    /// ```swift
+    /// let manifest = try await ledger.backup(to: "/backups/ledger-2024-06-30")
+    /// // later, elsewhere:
+    /// try await Ledger.restore(backup: "/backups/ledger-2024-06-30", to: "/srv/ledger")
+    /// ```
+    @discardableResult
+    public func backup(to folder: String) async throws(LedgerError) -> BackupManifest {
+        try await store.backup(to: folder)
+    }
+
+    /// Restores a backup into a new ledger folder, never over an existing ledger: see
+    /// ``LMDBEventStore/restore(backup:to:)``. Open the result with ``open(at:options:policies:)``.
+    @discardableResult
+    public static func restore(backup: String, to path: String) async throws(LedgerError) -> BackupManifest {
+        try await LMDBEventStore.restore(backup: backup, to: path)
+    }
+}
