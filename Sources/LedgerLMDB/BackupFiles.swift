@@ -28,6 +28,12 @@ enum BackupFiles {
             } catch {
                 throw LedgerError(.permissionDenied, "The folder \(path) cannot be read: \(error.localizedDescription) Fix its owner or mode, or give another folder.")
             }
+            if entries.contains("data.mdb") {
+                throw LedgerError(
+                    .invalidInput,
+                    "The folder \(path) already holds a ledger or a backup (data.mdb): the \(purpose) never overwrites one, so give a new or empty folder."
+                )
+            }
             guard entries.isEmpty else {
                 throw LedgerError(
                     .invalidInput,

@@ -259,7 +259,7 @@ private final class AppendersState: Sendable {
         store.close()
         let error = await #expect(throws: LedgerError.self) { try await LMDBEventStore.restore(backup: folder.path + "-backup", to: other) }
         #expect(error?.code == .invalidInput)
-        #expect(error?.message.contains("is not empty") == true)
+        #expect(error?.message.contains("already holds a ledger or a backup (data.mdb)") == true)
         let untouched = try LMDBEventStore.open(at: other)
         defer { untouched.close() }
         #expect(try untouched.head() == 2)
