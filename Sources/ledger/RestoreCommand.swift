@@ -1,0 +1,46 @@
+import ArgumentParser
+import CustomerLedger
+import Foundation
+
+/// `ledger restore BACKUP --path DIR`: a backup made into a new ledger (docs/backups.md).
+struct RestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Restore a backup into a new ledger folder.",
+        discussion: """
+            The ledger folder (--path) must not exist or be empty: a restore never \
+            overwrites a ledger. The backup's data file is checked against the SHA-256 in \
+            its backup.json, copied, and the restored ledger opened to check its head. The \
+            backup is left as it was. See docs/backups.md.
+            """
+    )
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    @Argument(help: ArgumentHelp("The backup folder 'ledger backup' wrote.", valueName: "backup"), completion: .directory)
+    var backup: String
+
+    mutating func run() async throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let manifest = try await Ledger.restore(backup: backup, to: ledgerOptions.path)
+        let ledger = try ledgerOptions.openExistingLedger()
+        defer { ledger.close() }
+        let totals = try ledger.totals()
+        guard totals.head == manifest.head else {
+            throw CommandFailure("The restored ledger at \(ledgerOptions.path) has head \(totals.head), but the backup says \(manifest.head): do not use it.")
+        }
+        let output = OutputWriter.standardOutput()
+        try output.line("Restored \(backup) into \(ledgerOptions.path).")
+        try TextTable.printFacts([
+            ("head position", String(totals.head.rawValue)),
+            ("events", String(totals.eventCount)),
+            ("customers", String(totals.streamCount)),
+            ("last recorded", Show.date(totals.lastRecordedAt)),
+            ("backup started", Timestamp.format(manifest.startedAt)),
+            ("sha256", "\(manifest.sha256) (checked)"),
+            ("time", ImportCommand.seconds(clock.now - started)),
+        ], to: output)
+        try output.finish()
+    }
+}
