@@ -17,6 +17,7 @@ struct LedgerCommand: AsyncParsableCommand {
             AppendCommand.self, DemoCommand.self,
             ProfileCommand.self, TimelineCommand.self, LifecycleCommand.self, ValueCommand.self, RFMCommand.self,
             TiersCommand.self, SatisfactionCommand.self, AttentionCommand.self, CareDatesCommand.self, KPIsCommand.self,
+            AuditCommand.self, BackupCommand.self, RestoreCommand.self,
         ]
     )
 
