@@ -56,7 +56,7 @@ extension LMDBEventStore {
         let path = folder + "/" + BackupManifest.fileName
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: folder + "/data.mdb")
-                ? "holds a data file but no \(BackupManifest.fileName): the backup did not finish (a backup writes its manifest last), so it is not to be trusted"
+                ? "holds a data file but no \(BackupManifest.fileName), so it is a ledger's own folder or a backup that did not finish (a backup writes its manifest last)"
                 : "holds no \(BackupManifest.fileName)"
             throw LedgerError(.invalidInput, "\(folder) is not a complete ledger backup: it \(reason). Give the folder 'ledger backup' wrote.")
         }

@@ -273,7 +273,7 @@ private final class AppendersState: Sendable {
             try await LMDBEventStore.restore(backup: folder.path + "-backup", to: folder.path + "-restored")
         }
         #expect(error?.code == .invalidInput)
-        #expect(error?.message.contains("the backup did not finish") == true)
+        #expect(error?.message.contains("a backup that did not finish") == true)
         #expect(!FileManager.default.fileExists(atPath: folder.path + "-restored"))
     }
 
