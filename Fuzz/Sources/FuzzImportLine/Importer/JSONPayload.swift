@@ -1,0 +1,1 @@
+../../../../Sources/ledger/JSONPayload.swift
