@@ -69,6 +69,16 @@ import Testing
         }
     }
 
+    /// A space in the name is in ImportTests; the two ends of its length here.
+    @Test(arguments: [
+        ("", #""type" "" is empty"#),
+        (String(repeating: "t", count: 256), #""type" "\#(String(repeating: "t", count: 256))" is longer than 255 bytes"#),
+        (#"x\u0009y"#, #""type" "x\ty" contains a space or a control character"#),
+    ])
+    func badTypeNames(_ type: String, _ reason: String) async throws {
+        #expect(try await Self.importReason(Self.line(type, "{}")) == reason)
+    }
+
     // MARK: Wrong types, bad values
 
     @Test(arguments: [
@@ -272,6 +282,30 @@ import Testing
                 ], "\(command)")
             }
             #expect(try storedEvents(at: ledger).count == 3)
+        }
+    }
+
+    /// The ledger opens for reading and writing only: a folder this user may read but not
+    /// write is refused by every command, the reading ones included.
+    @Test(.enabled(if: canLoseAccess, "root without setpriv cannot lose access"))
+    func aReadOnlyLedgerFolder() async throws {
+        try await withTemporaryFolder { folder in
+            #expect(chmod(folder.path, 0o755) == 0)
+            let ledger = folder.appendingPathComponent("ledger").path
+            try await Self.makeLedger(at: ledger)
+            for file in ["data.mdb", "lock.mdb"] { #expect(chmod(ledger + "/" + file, 0o644) == 0) }
+            #expect(chmod(ledger, geteuid() == 0 ? 0o755 : 0o555) == 0)
+            defer { chmod(ledger, 0o700) }
+            for command in [["events"], ["stats"], ["import", "-"]] {
+                let arguments = command + ["--path", ledger]
+                let result = geteuid() == 0
+                    ? try await Self.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", try #require(LedgerTool.executable).path] + arguments)
+                    : try await LedgerTool.run(arguments)
+                #expect(result.status == 1)
+                #expect(result.stderrLines == [
+                    "error: The ledger folder \(ledger) is not readable and writable by this user: fix its owner or mode (the ledger creates it as 0700).",
+                ], "\(command)")
+            }
         }
     }
 
