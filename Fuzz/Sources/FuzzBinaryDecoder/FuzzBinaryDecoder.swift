@@ -33,9 +33,15 @@ public func fuzzBinaryDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     }
     guard let typed = event.payload else { fuzzCheckFailed("the built-in \(type) decoded as another event") }
     // The same bytes through the registry and the record (the other public entries).
-    guard (try? registry.decode(recorded)).flatMap({ $0.flatMap(CustomerEvent.init) }) == event,
-          (try? CustomerEventRecord(recorded))?.event == event
-    else { fuzzCheckFailed("the registry or the record decode \(type) differently") }
+    let viaRegistry: CustomerEvent?
+    do throws(LedgerError) {
+        viaRegistry = try registry.decode(recorded).flatMap(CustomerEvent.init)
+    } catch {
+        fuzzCheckFailed("the registry does not decode what CustomerEvent(decoding:) does: \(error.message)")
+    }
+    guard viaRegistry == event, (try? CustomerEventRecord(recorded))?.event == event else {
+        fuzzCheckFailed("the registry or the record decode \(type) differently")
+    }
 
     let dates = KnownIssues.dates(in: typed)
     if KnownIssues.skip, dates.contains(where: KnownIssues.trapsAsMicroseconds) { return 0 }
