@@ -90,11 +90,16 @@ extension Ledger {
     }
 
     /// A customer's own stream as typed events, oldest first (merged customers' streams
-    /// are not included; see ``CustomerHistory``).
+    /// are not included; see ``CustomerHistory``), personal fields opened with the
+    /// customer's data key.
     public func customerEvents(of customer: StreamID) throws(LedgerError) -> [CustomerEventRecord] {
         var records: [CustomerEventRecord] = []
         do {
-            try readStream(customer) { recorded in records.append(try CustomerEventRecord(recorded)) }
+            var personal: PersonalRead?
+            try readStream(customer) { recorded in
+                if Self.isSealed(recorded), personal == nil { personal = try personalKeys.read(customer) }
+                records.append(try CustomerEventRecord(recorded, personal: Self.isSealed(recorded) ? personal! : .withheld(.locked)))
+            }
         } catch {
             throw LedgerError.wrapping(error, while: "Reading customer \(customer)")
         }

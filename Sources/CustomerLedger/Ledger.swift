@@ -30,19 +30,38 @@ public final class Ledger: EventStore {
     public let policies: Policies
     /// The persistent projections this process runs.
     let runningProjections = RunningProjections()
+    /// The personal-data layer: the master key, the customers' data keys (docs/privacy.md).
+    let personalKeys: PersonalDataKeys
 
     /// Opens the ledger in `path`, creating it when missing.
+    ///
+    /// - Parameter masterKey: the key that protects personal data (docs/privacy.md). A
+    ///   ledger created with one encrypts the personal fields of every event with a data
+    ///   key per customer, and ``forget(_:occurredAt:reason:metadata:)`` can erase them.
+    ///   Opened without it, such a ledger serves every non-personal read, shows personal
+    ///   fields as ``PersonalDataStatus/locked`` and refuses new personal data. A ledger
+    ///   created without one stores personal data in clear, and cannot be given one later.
+    /// - Throws: `LedgerError.Code.wrongMasterKey` when `masterKey` is not the ledger's;
+    ///   `invalidInput` for a master key given to a ledger created without one.
     public static func open(
         at path: String = defaultPath,
         options: LMDBEventStore.Options = .init(),
-        policies: Policies = Policies()
+        policies: Policies = Policies(),
+        masterKey: MasterKey? = nil
     ) throws(LedgerError) -> Ledger {
-        Ledger(store: try LMDBEventStore.open(at: path, options: options), policies: policies)
+        let store = try LMDBEventStore.open(at: path, options: options)
+        do {
+            return Ledger(store: store, policies: policies, personalKeys: try PersonalDataKeys.open(store, masterKey: masterKey))
+        } catch {
+            store.close()
+            throw error
+        }
     }
 
-    init(store: LMDBEventStore, policies: Policies) {
+    init(store: LMDBEventStore, policies: Policies, personalKeys: PersonalDataKeys) {
         self.store = store
         self.policies = policies
+        self.personalKeys = personalKeys
     }
 
     /// The rules a ledger applies while recording.
@@ -63,8 +82,13 @@ public final class Ledger: EventStore {
         store.close()
     }
 
+    /// Appends atomically. On a ledger created with a master key, the personal fields of
+    /// built-in events and of host types that declare
+    /// ``CustomerEventPayload/personalFields`` are sealed first with each customer's data
+    /// key; a `customer.forgotten` destroys the keys of its customer before it is appended
+    /// (docs/privacy.md).
     public func append(_ appends: [StreamAppend]) async throws(LedgerError) -> [AppendResult] {
-        try await store.append(appends)
+        try await store.append(try await sealingPersonalData(appends))
     }
 
     public func readStream(

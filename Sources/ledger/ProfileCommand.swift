@@ -7,7 +7,7 @@ struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
         abstract: "Show a customer's profile: traits, contacts, owner, tags, consent, date traits and derived figures.",
-        discussion: "Each trait shows when it last changed. A merged id shows its survivor's profile; a forgotten customer's personal fields read as (erased)."
+        discussion: "Each trait shows when it last changed. A merged id shows its survivor's profile; a forgotten customer's personal fields read as (erased), and without the master key of a ledger that encrypts them as (locked)."
     )
 
     @OptionGroup var view: ViewOptions
@@ -34,6 +34,7 @@ struct ProfileCommand: AsyncParsableCommand {
         switch personal {
         case nil: "-"
         case .erased?: "(erased)"
+        case .locked?: "(locked)"
         case .value(let value)?: show(value)
         }
     }
@@ -85,6 +86,7 @@ struct ProfileCommand: AsyncParsableCommand {
             switch value {
             case nil: .null
             case .erased?: .object([("erased", .bool(true))])
+            case .locked?: .object([("locked", .bool(true))])
             case .value(let value)?: encode(value)
             }
         }

@@ -87,7 +87,7 @@ struct TimelineCommand: AsyncParsableCommand {
         if !open.isEmpty {
             let table = TextTable([.left("INTERACTION"), .left("ACTION"), .left("DUE"), .left("STATE")], output: output)
             for followUp in open.sorted(by: { $0.dueAt < $1.dueAt }) {
-                try table.add([followUp.interactionId, followUp.action.revealed ?? "(erased)", Show.date(followUp.dueAt), followUp.isOverdue(at: interactions.asOf.time) ? "overdue" : "open"])
+                try table.add([followUp.interactionId, followUp.action.revealed ?? (followUp.action.isLocked ? "(locked)" : "(erased)"), Show.date(followUp.dueAt), followUp.isOverdue(at: interactions.asOf.time) ? "overdue" : "open"])
             }
             try table.finish()
         }

@@ -44,7 +44,7 @@ extension RefundIssued: BinaryPayload {
         writer.presence(reason != nil)
         writer.string(orderId)
         writer.money(amount)
-        if let reason { writer.string(reason) }
+        if let reason { writer.personal(reason) }
     }
 
     init(binary reader: inout BinaryReader) throws(LedgerError) {
@@ -52,7 +52,7 @@ extension RefundIssued: BinaryPayload {
         self.init(
             orderId: try reader.string("orderId"),
             amount: try reader.money("amount"),
-            reason: present[0] ? try reader.string("reason") : nil
+            reason: present[0] ? try reader.personal("reason") : nil
         )
     }
 }
@@ -61,11 +61,11 @@ extension OrderCancelled: BinaryPayload {
     func encode(to writer: inout BinaryWriter) {
         writer.presence(reason != nil)
         writer.string(orderId)
-        if let reason { writer.string(reason) }
+        if let reason { writer.personal(reason) }
     }
 
     init(binary reader: inout BinaryReader) throws(LedgerError) {
         let present = try reader.presence(fieldCount: 1)
-        self.init(orderId: try reader.string("orderId"), reason: present[0] ? try reader.string("reason") : nil)
+        self.init(orderId: try reader.string("orderId"), reason: present[0] ? try reader.personal("reason") : nil)
     }
 }

@@ -74,7 +74,7 @@ extension SurveyAnswered: BinaryPayload {
         writer.code(kind)
         writer.int(score)
         if let dimensions { writer.dictionary(dimensions) { $0.int($1) } }
-        if let comment { writer.string(comment) }
+        if let comment { writer.personal(comment) }
         if let channel { writer.string(channel) }
         if let tierAtResponse { writer.code(tierAtResponse) }
         if let stageAtResponse { writer.code(stageAtResponse) }
@@ -87,7 +87,7 @@ extension SurveyAnswered: BinaryPayload {
             kind: try reader.code("kind"),
             score: try reader.int("score"),
             dimensions: present[0] ? try reader.dictionary("dimensions") { reader throws(LedgerError) in try reader.int("dimensions") } : nil,
-            comment: present[1] ? try reader.string("comment") : nil,
+            comment: present[1] ? try reader.personal("comment") : nil,
             channel: present[2] ? try reader.string("channel") : nil,
             tierAtResponse: present[3] ? try reader.code("tierAtResponse") : nil,
             stageAtResponse: present[4] ? try reader.code("stageAtResponse") : nil

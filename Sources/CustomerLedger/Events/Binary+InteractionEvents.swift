@@ -57,12 +57,12 @@ extension InteractionRecorded: BinaryPayload {
         writer.string(interactionId)
         writer.code(channel)
         writer.code(direction)
-        if let subject { writer.string(subject) }
-        if let notes { writer.string(notes) }
+        if let subject { writer.personal(subject) }
+        if let notes { writer.personal(notes) }
         if let agent { writer.string(agent) }
-        if let outcome { writer.string(outcome) }
+        if let outcome { writer.personal(outcome) }
         if let nextAction {
-            writer.string(nextAction.description)
+            writer.personal(nextAction.description)
             writer.date(nextAction.dueAt)
         }
     }
@@ -73,12 +73,12 @@ extension InteractionRecorded: BinaryPayload {
             interactionId: try reader.string("interactionId"),
             channel: try reader.code("channel"),
             direction: try reader.code("direction"),
-            subject: present[0] ? try reader.string("subject") : nil,
-            notes: present[1] ? try reader.string("notes") : nil,
+            subject: present[0] ? try reader.personal("subject") : nil,
+            notes: present[1] ? try reader.personal("notes") : nil,
             agent: present[2] ? try reader.string("agent") : nil,
-            outcome: present[3] ? try reader.string("outcome") : nil,
+            outcome: present[3] ? try reader.personal("outcome") : nil,
             nextAction: present[4]
-                ? NextAction(description: try reader.string("nextAction.description"), dueAt: try reader.date("nextAction.dueAt"))
+                ? NextAction(description: try reader.personal("nextAction.description"), dueAt: try reader.date("nextAction.dueAt"))
                 : nil
         )
     }
@@ -88,16 +88,16 @@ extension FollowUpCompleted: BinaryPayload {
     func encode(to writer: inout BinaryWriter) {
         writer.presence(outcome != nil, notes != nil)
         writer.string(interactionId)
-        if let outcome { writer.string(outcome) }
-        if let notes { writer.string(notes) }
+        if let outcome { writer.personal(outcome) }
+        if let notes { writer.personal(notes) }
     }
 
     init(binary reader: inout BinaryReader) throws(LedgerError) {
         let present = try reader.presence(fieldCount: 2)
         self.init(
             interactionId: try reader.string("interactionId"),
-            outcome: present[0] ? try reader.string("outcome") : nil,
-            notes: present[1] ? try reader.string("notes") : nil
+            outcome: present[0] ? try reader.personal("outcome") : nil,
+            notes: present[1] ? try reader.personal("notes") : nil
         )
     }
 }

@@ -82,27 +82,27 @@ extension ConsentChanged.LawfulBasis: BinaryEnum {
 extension ContactPerson {
     func encode(to writer: inout BinaryWriter) {
         writer.presence(title != nil)
-        writer.string(name)
-        if let title { writer.string(title) }
+        writer.personal(name)
+        if let title { writer.personal(title) }
     }
 
     init(binary reader: inout BinaryReader) throws(LedgerError) {
         let present = try reader.presence(fieldCount: 1)
-        self.init(name: try reader.string("contactPerson.name"), title: present[0] ? try reader.string("contactPerson.title") : nil)
+        self.init(name: try reader.personal("contactPerson.name"), title: present[0] ? try reader.personal("contactPerson.title") : nil)
     }
 }
 
 extension ContactPoint {
     func encode(to writer: inout BinaryWriter) {
         writer.code(kind)
-        writer.string(value)
+        writer.personal(value)
         writer.bool(isPrimary)
     }
 
     init(binary reader: inout BinaryReader) throws(LedgerError) {
         self.init(
             kind: try reader.code("contact.kind"),
-            value: try reader.string("contact.value"),
+            value: try reader.personal("contact.value"),
             isPrimary: try reader.bool("contact.primary")
         )
     }
@@ -115,30 +115,30 @@ extension CustomerTraits {
             city != nil, country != nil, firstContact != nil, contractValue != nil, dates != nil
         )
         if let kind { writer.code(kind) }
-        if let name { writer.string(name) }
+        if let name { writer.personal(name) }
         if let industry { writer.string(industry) }
         if let contactPerson { contactPerson.encode(to: &writer) }
-        if let address { writer.string(address) }
-        if let city { writer.string(city) }
-        if let country { writer.string(country) }
+        if let address { writer.personal(address) }
+        if let city { writer.personal(city) }
+        if let country { writer.personal(country) }
         if let firstContact { writer.date(firstContact) }
         if let contractValue { writer.money(contractValue) }
-        if let dates { writer.dictionary(dates) { $0.string($1) } }
+        if let dates { writer.dictionary(dates) { $0.personal($1) } }
     }
 
     init(binary reader: inout BinaryReader) throws(LedgerError) {
         let present = try reader.presence(fieldCount: 10)
         self.init()
         if present[0] { kind = try reader.code("kind") }
-        if present[1] { name = try reader.string("name") }
+        if present[1] { name = try reader.personal("name") }
         if present[2] { industry = try reader.string("industry") }
         if present[3] { contactPerson = try ContactPerson(binary: &reader) }
-        if present[4] { address = try reader.string("address") }
-        if present[5] { city = try reader.string("city") }
-        if present[6] { country = try reader.string("country") }
+        if present[4] { address = try reader.personal("address") }
+        if present[5] { city = try reader.personal("city") }
+        if present[6] { country = try reader.personal("country") }
         if present[7] { firstContact = try reader.date("firstContact") }
         if present[8] { contractValue = try reader.money("contractValue") }
-        if present[9] { dates = try reader.dictionary("dates") { reader throws(LedgerError) in try reader.string("dates") } }
+        if present[9] { dates = try reader.dictionary("dates", minimumSize: 1) { reader throws(LedgerError) in try reader.personal("dates") } }
     }
 }
 
@@ -155,7 +155,7 @@ extension CustomerRegistered: BinaryPayload {
     init(binary reader: inout BinaryReader) throws(LedgerError) {
         let present = try reader.presence(fieldCount: 1)
         let traits = try CustomerTraits(binary: &reader)
-        let contactCount = try reader.count("contacts", minimumSize: 3)
+        let contactCount = try reader.count("contacts", minimumSize: 2)
         var contacts: [ContactPoint] = []
         contacts.reserveCapacity(contactCount)
         for _ in 0..<contactCount { contacts.append(try ContactPoint(binary: &reader)) }
@@ -183,11 +183,11 @@ extension ContactAdded: BinaryPayload {
 extension ContactRemoved: BinaryPayload {
     func encode(to writer: inout BinaryWriter) {
         writer.code(kind)
-        writer.string(value)
+        writer.personal(value)
     }
 
     init(binary reader: inout BinaryReader) throws(LedgerError) {
-        self.init(kind: try reader.code("kind"), value: try reader.string("value"))
+        self.init(kind: try reader.code("kind"), value: try reader.personal("value"))
     }
 }
 

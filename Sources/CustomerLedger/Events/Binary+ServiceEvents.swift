@@ -29,7 +29,7 @@ extension ComplaintOpened: BinaryPayload {
         writer.string(complaintId)
         writer.string(category)
         writer.code(severity)
-        if let description { writer.string(description) }
+        if let description { writer.personal(description) }
     }
 
     init(binary reader: inout BinaryReader) throws(LedgerError) {
@@ -38,7 +38,7 @@ extension ComplaintOpened: BinaryPayload {
             complaintId: try reader.string("complaintId"),
             category: try reader.string("category"),
             severity: try reader.code("severity"),
-            description: present[0] ? try reader.string("description") : nil
+            description: present[0] ? try reader.personal("description") : nil
         )
     }
 }
@@ -46,10 +46,10 @@ extension ComplaintOpened: BinaryPayload {
 extension ComplaintResolved: BinaryPayload {
     func encode(to writer: inout BinaryWriter) {
         writer.string(complaintId)
-        writer.string(resolution)
+        writer.personal(resolution)
     }
 
     init(binary reader: inout BinaryReader) throws(LedgerError) {
-        self.init(complaintId: try reader.string("complaintId"), resolution: try reader.string("resolution"))
+        self.init(complaintId: try reader.string("complaintId"), resolution: try reader.personal("resolution"))
     }
 }

@@ -14,8 +14,11 @@ protocol BinaryPayload: CustomerEventPayload {
     init(binary reader: inout BinaryReader) throws(LedgerError)
 }
 
-/// The first byte of every built-in binary payload.
+/// The first byte of every built-in binary payload whose personal values are in place.
 let binaryLayoutVersion: UInt8 = 1
+/// The first byte of a payload whose personal values are sealed in a section of their own
+/// (docs/format.md, "Sealed personal data").
+let sealedBinaryLayoutVersion: UInt8 = 2
 
 extension BinaryPayload {
     /// The whole payload: the layout byte, then the fields.
@@ -26,11 +29,22 @@ extension BinaryPayload {
         return Data(writer.bytes)
     }
 
+    /// The fields with the personal values set apart: `main` holds every other field
+    /// (without a layout byte), `personal` the personal values in field order, each a
+    /// `string`. An event without personal values has an empty `personal`.
+    func binaryParts() -> (main: [UInt8], personal: [UInt8]) {
+        var writer = BinaryWriter()
+        writer.separatesPersonal = true
+        encode(to: &writer)
+        return (writer.bytes, writer.personalBytes)
+    }
+
     /// Decodes a whole payload, checking the layout byte and that nothing is left over.
+    /// A sealed section is withheld (read as locked).
     static func binaryDecoded(_ payload: Data) throws(LedgerError) -> Self {
         let result: Result<Self, LedgerError> = payload.withUnsafeBytes { raw in
             do throws(LedgerError) {
-                return .success(try binaryDecoded(bytes: raw))
+                return .success(try binaryDecoded(bytes: raw, personal: .withheld(.locked)).value)
             } catch {
                 return .failure(error)
             }
@@ -38,24 +52,88 @@ extension BinaryPayload {
         return try result.get()
     }
 
-    /// Decodes a whole payload from bytes in place (for example in the map, during a read).
-    static func binaryDecoded(bytes raw: UnsafeRawBufferPointer) throws(LedgerError) -> Self {
+    /// Decodes a whole payload from bytes in place (for example in the map, during a read),
+    /// opening a sealed personal section with `personal`'s key when it has one.
+    static func binaryDecoded(bytes raw: UnsafeRawBufferPointer, personal: PersonalRead) throws(LedgerError) -> (value: Self, status: PersonalDataStatus) {
         var reader = BinaryReader(raw)
         let layout = try reader.byte("layout")
-        guard layout == binaryLayoutVersion else {
+        if layout == binaryLayoutVersion {
+            let value = try Self(binary: &reader)
+            try reader.finish()
+            return (value, .readable)
+        }
+        guard layout == sealedBinaryLayoutVersion else {
             throw reader.layoutProblem(layout)
         }
-        let value = try Self(binary: &reader)
-        try reader.finish()
-        return value
+        let sealed = try reader.section("personal")
+        guard let key = personal.key else {
+            reader.withholdPersonal(personal.withheldText)
+            let value = try Self(binary: &reader)
+            try reader.finish()
+            return (value, personal.withheld)
+        }
+        let aad = PersonalSectionAAD.bytes(id: personal.eventID, type: personal.type)
+        guard let plaintext = aad.withUnsafeBytes({ key.open(sealed, aad: $0) }) else {
+            throw LedgerError(.corrupted, "its personal data does not authenticate with the customer's data key: the bytes were changed, or moved from another event")
+        }
+        let result: Result<Self, LedgerError> = plaintext.withUnsafeBytes { opened in
+            do throws(LedgerError) {
+                reader.openPersonal(opened)
+                let value = try Self(binary: &reader)
+                try reader.finish()
+                return .success(value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return (try result.get(), .readable)
+    }
+}
+
+/// How a read treats a payload's sealed personal section: open it with the customer's data
+/// key, or withhold it (every recorded personal value then reads as `withheldText`).
+struct PersonalRead: Sendable {
+    /// The customer's data key; `nil` withholds the section.
+    var key: DataKey?
+    /// Why the section is withheld when there is no key.
+    var withheld: PersonalDataStatus
+    /// What a withheld value reads as.
+    var withheldText = ""
+    /// The event the payload belongs to, which its section is bound to.
+    var eventID = EventID(UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+    var type = ""
+
+    /// Withholds every sealed section as `status`.
+    static func withheld(_ status: PersonalDataStatus) -> PersonalRead {
+        PersonalRead(key: nil, withheld: status)
+    }
+
+    /// The same access for the event `id` of `type`.
+    func `for`(_ id: EventID, _ type: String) -> PersonalRead {
+        var read = self
+        read.eventID = id
+        read.type = type
+        return read
     }
 }
 
 /// Appends the binary layout's primitives to a byte array.
 struct BinaryWriter {
     private(set) var bytes: [UInt8] = []
+    /// Where ``personal(_:)`` writes when ``separatesPersonal`` is set.
+    private(set) var personalBytes: [UInt8] = []
+    /// Whether personal values go to ``personalBytes`` rather than in place.
+    var separatesPersonal = false
 
     init() { bytes.reserveCapacity(64) }
+
+    /// A personal value (docs/privacy.md): a `string`, in place or in the personal section.
+    mutating func personal(_ value: String) {
+        guard separatesPersonal else { return string(value) }
+        swap(&bytes, &personalBytes)
+        string(value)
+        swap(&bytes, &personalBytes)
+    }
 
     mutating func byte(_ value: UInt8) { bytes.append(value) }
 
@@ -136,11 +214,64 @@ struct BinaryWriter {
 /// `LedgerError.Code.corrupted` that names the field and the byte offset,
 /// never trap.
 struct BinaryReader {
-    private let bytes: UnsafeRawBufferPointer
+    private var bytes: UnsafeRawBufferPointer
     /// The offset of the next byte to read.
     private(set) var offset = 0
+    /// Where personal values come from.
+    private var personalSource = PersonalSource.inPlace
+    /// The opened personal section, and the offset of its next byte.
+    private var personalBytes = UnsafeRawBufferPointer(start: nil, count: 0)
+    private var personalOffset = 0
+    /// What a withheld personal value reads as.
+    private var withheldText = ""
+
+    private enum PersonalSource { case inPlace, opened, withheld }
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    /// Reads personal values from an opened section from now on.
+    mutating func openPersonal(_ section: UnsafeRawBufferPointer) {
+        personalSource = .opened
+        personalBytes = section
+        personalOffset = 0
+    }
+
+    /// Reads every personal value as `text` from now on (its section is sealed).
+    mutating func withholdPersonal(_ text: String) {
+        personalSource = .withheld
+        withheldText = text
+    }
+
+    /// A personal value (docs/privacy.md): a `string` in place, in the opened section, or
+    /// withheld.
+    mutating func personal(_ field: StaticString) throws(LedgerError) -> String {
+        switch personalSource {
+        case .inPlace:
+            return try string(field)
+        case .withheld:
+            return withheldText
+        case .opened:
+            swap(&bytes, &personalBytes)
+            swap(&offset, &personalOffset)
+            defer {
+                swap(&bytes, &personalBytes)
+                swap(&offset, &personalOffset)
+            }
+            return try string(field)
+        }
+    }
+
+    /// A `varint` length, then that many bytes, in place.
+    mutating func section(_ field: StaticString) throws(LedgerError) -> UnsafeRawBufferPointer {
+        let start = offset
+        let length = try varint(field)
+        guard length <= UInt64(remaining) else {
+            throw problem(field, at: start, "a section of \(length) bytes runs past the end (\(remaining) bytes left)")
+        }
+        let section = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + Int(length)])
+        offset += Int(length)
+        return section
+    }
 
     private var remaining: Int { bytes.count - offset }
 
@@ -151,10 +282,10 @@ struct BinaryReader {
 
     @inline(never)
     func layoutProblem(_ layout: UInt8) -> LedgerError {
-        if layout > binaryLayoutVersion {
+        if layout > sealedBinaryLayoutVersion {
             return LedgerError(
                 .unsupportedFormat,
-                "the payload has binary layout \(layout), newer than this library's \(binaryLayoutVersion): open the ledger with a newer version of the library"
+                "the payload has binary layout \(layout), newer than this library's \(sealedBinaryLayoutVersion): open the ledger with a newer version of the library"
             )
         }
         return problem("layout", at: 0, "layout \(layout) is not a binary layout (they start at 1)")
@@ -321,9 +452,10 @@ struct BinaryReader {
 
     mutating func dictionary<Value>(
         _ field: StaticString,
+        minimumSize: Int = 2,
         _ readValue: (inout BinaryReader) throws(LedgerError) -> Value
     ) throws(LedgerError) -> [String: Value] {
-        let count = try count(field, minimumSize: 2)
+        let count = try count(field, minimumSize: minimumSize)
         var values: [String: Value] = [:]
         values.reserveCapacity(count)
         for _ in 0..<count {
@@ -336,9 +468,12 @@ struct BinaryReader {
         return values
     }
 
-    /// Checks that every byte was read.
+    /// Checks that every byte was read, of the payload and of an opened personal section.
     func finish() throws(LedgerError) {
         guard remaining == 0 else { throw problem("end", at: offset, "\(remaining) bytes are left over after the last field") }
+        if personalSource == .opened, personalOffset != personalBytes.count {
+            throw LedgerError(.corrupted, "end of the personal section at byte \(personalOffset) of \(personalBytes.count): \(personalBytes.count - personalOffset) bytes are left over after the last personal value")
+        }
     }
 }
 

@@ -105,10 +105,15 @@ public struct CustomerEventRecord: Sendable, Hashable {
     public var metadata: EventMetadata
     /// The typed event.
     public var event: CustomerEvent
+    /// Whether its personal fields could be read (docs/privacy.md). When they could not,
+    /// each personal value that was recorded reads as the empty string; an absent optional
+    /// field stays `nil`.
+    public var personalData: PersonalDataStatus
 
     public init(
         customer: StreamID, position: LogPosition, version: StreamVersion, id: EventID,
-        occurredAt: Date, recordedAt: Date, metadata: EventMetadata, event: CustomerEvent
+        occurredAt: Date, recordedAt: Date, metadata: EventMetadata, event: CustomerEvent,
+        personalData: PersonalDataStatus = .readable
     ) {
         self.customer = customer
         self.position = position
@@ -118,5 +123,6 @@ public struct CustomerEventRecord: Sendable, Hashable {
         self.recordedAt = recordedAt
         self.metadata = metadata
         self.event = event
+        self.personalData = personalData
     }
 }

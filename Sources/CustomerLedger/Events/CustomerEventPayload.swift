@@ -13,10 +13,18 @@ public protocol CustomerEventPayload: Codable, Sendable, Hashable {
     /// Checks values the type system cannot (score ranges, non-empty ids); called before
     /// the event is appended.
     func validate() throws(LedgerError)
+    /// The fields that hold personal data (docs/privacy.md): a ledger created with a master
+    /// key encrypts them with the customer's data key, and forgetting the customer erases
+    /// them. For a host's own type, names of top-level JSON fields (`["nickname",
+    /// "phone"]`); make them optional, since a read without the key leaves them out. The
+    /// built-in types list the JSON paths of theirs (`contacts[].value`, `dates.*`).
+    /// Default: none.
+    static var personalFields: Set<String> { get }
 }
 
 extension CustomerEventPayload {
     public static var schemaVersion: UInt16 { 1 }
+    public static var personalFields: Set<String> { [] }
     public func validate() throws(LedgerError) {}
 }
 

@@ -19,6 +19,7 @@ extension ProposedEvent {
         try payload.validate()
         let (contentType, bytes) = try EventCoding.encode(payload)
         let payloadType = Swift.type(of: payload)
+        HostPersonalFields.note(payloadType)
         self.init(
             id: id, type: payloadType.eventType, schemaVersion: payloadType.schemaVersion,
             occurredAt: occurredAt, metadata: metadata, contentType: contentType, payload: bytes
@@ -41,12 +42,26 @@ extension CustomerEvent {
 }
 
 extension CustomerEventRecord {
-    /// A recorded event with its typed payload.
+    /// A recorded event with its typed payload, decoded without the ledger's keys: personal
+    /// fields sealed in the event read as ``PersonalDataStatus/locked`` (use
+    /// ``Ledger/customerEventRecord(_:)`` to open them).
     public init(_ recorded: RecordedEvent) throws(LedgerError) {
+        let (event, status) = try EventCoding.decode(recorded, personal: .withheld(.locked))
         self.init(
             customer: recorded.stream, position: recorded.position, version: recorded.version,
             id: recorded.id, occurredAt: recorded.occurredAt, recordedAt: recorded.recordedAt,
-            metadata: recorded.metadata, event: try CustomerEvent(decoding: recorded)
+            metadata: recorded.metadata, event: event, personalData: status
+        )
+    }
+
+    /// A recorded event with its typed payload, its personal section opened or withheld as
+    /// `personal` says.
+    init(_ recorded: RecordedEvent, personal: PersonalRead) throws(LedgerError) {
+        let (event, status) = try EventCoding.decode(recorded, personal: personal)
+        self.init(
+            customer: recorded.stream, position: recorded.position, version: recorded.version,
+            id: recorded.id, occurredAt: recorded.occurredAt, recordedAt: recorded.recordedAt,
+            metadata: recorded.metadata, event: event, personalData: status
         )
     }
 }
@@ -54,26 +69,29 @@ extension CustomerEventRecord {
 extension CustomerEventRecord {
     /// A stored event of `customer`'s stream with its typed payload, decoded in place.
     /// `entry` is the built-in type of `stored.type` (`nil`: not built in), looked up once
-    /// per type number by the caller.
+    /// per type number by the caller; `personal` opens or withholds a sealed section.
     /// `occurredAt` and `recordedAt` are the stored event's, already read by the caller.
     init(
         _ stored: borrowing StoredEvent, of customer: StreamID, as entry: BuiltInEventType?,
-        occurredAt: Date, recordedAt: Date
+        occurredAt: Date, recordedAt: Date, personal: PersonalRead
     ) throws(LedgerError) {
         let event: CustomerEvent
+        let status: PersonalDataStatus
+        let id = stored.id
         if let entry, stored.contentType == .ledgerBinary, stored.schemaVersion == entry.schemaVersion {
             do throws(LedgerError) {
-                event = try entry.decodeBinaryBytes(stored.payload)
+                (event, status) = try entry.decodeBinaryBytes(stored.payload, personal.for(id, stored.type))
             } catch {
                 throw LedgerError(error.code, "The \(stored.type) event at position \(stored.position) does not decode: \(error.message)")
             }
         } else {
             // JSON, another schema version or a host's type: the general path.
-            event = try CustomerEvent(decoding: try stored.recordedEvent())
+            (event, status) = try EventCoding.decode(try stored.recordedEvent(), personal: personal)
         }
         self.init(
-            customer: customer, position: stored.position, version: stored.version, id: stored.id,
-            occurredAt: occurredAt, recordedAt: recordedAt, metadata: try stored.metadata(), event: event
+            customer: customer, position: stored.position, version: stored.version, id: id,
+            occurredAt: occurredAt, recordedAt: recordedAt, metadata: try stored.metadata(), event: event,
+            personalData: status
         )
     }
 }
@@ -84,17 +102,32 @@ final class BuiltInEventType: Sendable {
     let type: any CustomerEventPayload.Type
     /// `type.schemaVersion`, without a witness call per event.
     let schemaVersion: UInt16
+    /// Whether the type has personal fields (docs/privacy.md), which a ledger with a master
+    /// key seals.
+    let hasPersonalFields: Bool
+    /// Decodes a whole payload; a sealed personal section is withheld as locked.
     let decodeBinary: @Sendable (Data) throws(LedgerError) -> CustomerEvent
-    /// The same from bytes in place: a read that never copies the payload out of the map.
-    let decodeBinaryBytes: @Sendable (UnsafeRawBufferPointer) throws(LedgerError) -> CustomerEvent
+    /// The same from bytes in place: a read that never copies the payload out of the map,
+    /// opening a sealed section when it has the key.
+    let decodeBinaryBytes: @Sendable (UnsafeRawBufferPointer, PersonalRead) throws(LedgerError) -> (CustomerEvent, PersonalDataStatus)
     let decodeJSON: @Sendable (Data) throws -> CustomerEvent
+    /// A typed payload of this type set apart into its other fields and its personal values
+    /// (``BinaryPayload/binaryParts()``).
+    let parts: @Sendable (CustomerEvent) -> (main: [UInt8], personal: [UInt8])?
 
-    init<Payload: BinaryPayload>(_ payload: Payload.Type, _ wrap: @escaping @Sendable (consuming Payload) -> CustomerEvent) {
+    init<Payload: BinaryPayload>(
+        _ payload: Payload.Type, personal: Bool = false, _ wrap: @escaping @Sendable (consuming Payload) -> CustomerEvent
+    ) {
         type = payload
         schemaVersion = payload.schemaVersion
+        hasPersonalFields = personal
         decodeBinary = { data throws(LedgerError) in wrap(try Payload.binaryDecoded(data)) }
-        decodeBinaryBytes = { bytes throws(LedgerError) in wrap(try Payload.binaryDecoded(bytes: bytes)) }
+        decodeBinaryBytes = { bytes, personal throws(LedgerError) in
+            let (value, status) = try Payload.binaryDecoded(bytes: bytes, personal: personal)
+            return (wrap(value), status)
+        }
         decodeJSON = { data in wrap(try EventCoding.jsonDecoder.decode(Payload.self, from: data)) }
+        parts = { event in (event.payload as? Payload)?.binaryParts() }
     }
 }
 
@@ -103,10 +136,10 @@ final class BuiltInEventType: Sendable {
 enum EventCoding {
     static let builtIn: [String: BuiltInEventType] = {
         let types = [
-            BuiltInEventType(CustomerRegistered.self) { .registered($0) },
-            BuiltInEventType(CustomerUpdated.self) { .updated($0) },
-            BuiltInEventType(ContactAdded.self) { .contactAdded($0) },
-            BuiltInEventType(ContactRemoved.self) { .contactRemoved($0) },
+            BuiltInEventType(CustomerRegistered.self, personal: true) { .registered($0) },
+            BuiltInEventType(CustomerUpdated.self, personal: true) { .updated($0) },
+            BuiltInEventType(ContactAdded.self, personal: true) { .contactAdded($0) },
+            BuiltInEventType(ContactRemoved.self, personal: true) { .contactRemoved($0) },
             BuiltInEventType(OwnerAssigned.self) { .ownerAssigned($0) },
             BuiltInEventType(CustomerTagged.self) { .tagged($0) },
             BuiltInEventType(CustomerUntagged.self) { .untagged($0) },
@@ -114,14 +147,14 @@ enum EventCoding {
             BuiltInEventType(CustomersMerged.self) { .merged($0) },
             BuiltInEventType(CustomersUnmerged.self) { .unmerged($0) },
             BuiltInEventType(CustomerForgotten.self) { .forgotten($0) },
-            BuiltInEventType(InteractionRecorded.self) { .interactionRecorded($0) },
-            BuiltInEventType(FollowUpCompleted.self) { .followUpCompleted($0) },
+            BuiltInEventType(InteractionRecorded.self, personal: true) { .interactionRecorded($0) },
+            BuiltInEventType(FollowUpCompleted.self, personal: true) { .followUpCompleted($0) },
             BuiltInEventType(PurchaseCompleted.self) { .purchaseCompleted($0) },
-            BuiltInEventType(RefundIssued.self) { .refundIssued($0) },
-            BuiltInEventType(OrderCancelled.self) { .orderCancelled($0) },
-            BuiltInEventType(ComplaintOpened.self) { .complaintOpened($0) },
-            BuiltInEventType(ComplaintResolved.self) { .complaintResolved($0) },
-            BuiltInEventType(SurveyAnswered.self) { .surveyAnswered($0) },
+            BuiltInEventType(RefundIssued.self, personal: true) { .refundIssued($0) },
+            BuiltInEventType(OrderCancelled.self, personal: true) { .orderCancelled($0) },
+            BuiltInEventType(ComplaintOpened.self, personal: true) { .complaintOpened($0) },
+            BuiltInEventType(ComplaintResolved.self, personal: true) { .complaintResolved($0) },
+            BuiltInEventType(SurveyAnswered.self, personal: true) { .surveyAnswered($0) },
         ]
         return Dictionary(uniqueKeysWithValues: types.map { ($0.type.eventType, $0) })
     }()
@@ -150,16 +183,44 @@ enum EventCoding {
     }
 
     static func decode(_ recorded: RecordedEvent) throws(LedgerError) -> CustomerEvent {
-        guard let entry = builtIn[recorded.type] else { return .other(recorded) }
-        return try decode(recorded, as: entry)
+        try decode(recorded, personal: .withheld(.locked)).event
+    }
+
+    /// Decodes a recorded event, opening or withholding a sealed personal section as
+    /// `personal` says. A host type's sealed JSON (``ContentType/sealedJSON``) comes back
+    /// as ``CustomerEvent/other(_:)`` with its payload as plain JSON: the personal fields
+    /// merged back in, or left out when withheld.
+    static func decode(_ recorded: RecordedEvent, personal: PersonalRead) throws(LedgerError) -> (event: CustomerEvent, status: PersonalDataStatus) {
+        guard let entry = builtIn[recorded.type] else {
+            guard recorded.contentType == .sealedJSON else { return (.other(recorded), .readable) }
+            let (opened, status) = try SealedJSON.open(recorded, personal: personal.for(recorded.id, recorded.type))
+            return (.other(opened), status)
+        }
+        return try decode(recorded, as: entry, personal: personal)
     }
 
     static func decode(_ recorded: RecordedEvent, as entry: BuiltInEventType) throws(LedgerError) -> CustomerEvent {
+        try decode(recorded, as: entry, personal: .withheld(.locked)).event
+    }
+
+    static func decode(
+        _ recorded: RecordedEvent, as entry: BuiltInEventType, personal: PersonalRead
+    ) throws(LedgerError) -> (event: CustomerEvent, status: PersonalDataStatus) {
         do throws(LedgerError) {
-            return try decode(
+            if recorded.contentType == .ledgerBinary, recorded.schemaVersion == entry.schemaVersion {
+                let result: Result<(CustomerEvent, PersonalDataStatus), LedgerError> = recorded.payload.withUnsafeBytes { bytes in
+                    do throws(LedgerError) {
+                        return .success(try entry.decodeBinaryBytes(bytes, personal.for(recorded.id, recorded.type)))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                return try result.get()
+            }
+            return (try decode(
                 type: recorded.type, schemaVersion: recorded.schemaVersion, contentType: recorded.contentType,
                 payload: recorded.payload, as: entry
-            )
+            ), .readable)
         } catch {
             throw LedgerError(error.code, "The \(recorded.type) event at position \(recorded.position) does not decode: \(error.message)")
         }

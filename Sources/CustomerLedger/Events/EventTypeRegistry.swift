@@ -105,6 +105,8 @@ public struct EventTypeRegistry: Sendable {
             schemaVersion: Event.schemaVersion,
             decodeJSON: { data in try EventCoding.jsonDecoder.decode(Event.self, from: data) }
         )
+        // Its personal fields are sealed however its events are appended.
+        HostPersonalFields.note(Event.self)
     }
 
     /// Whether `typeName` is a built-in or a registered type.
@@ -178,6 +180,9 @@ public struct EventTypeRegistry: Sendable {
 
     /// A registered host event in its current shape.
     private func decode(_ recorded: RecordedEvent, as entry: Entry) throws(LedgerError) -> any CustomerEventPayload {
+        // Sealed personal fields: without the ledger's keys they are left out (locked);
+        // `Ledger.customerEventRecord(_:)` opens them.
+        let recorded = recorded.contentType == .sealedJSON ? try SealedJSON.open(recorded, personal: .withheld(.locked)).0 : recorded
         do throws(LedgerError) {
             guard recorded.schemaVersion < entry.schemaVersion else {
                 return try Self.decodeHostEvent(
@@ -378,9 +383,10 @@ extension RecordedEvent {
             }
             return payload
         }
+        let recorded = contentType == .sealedJSON ? try SealedJSON.open(self, personal: .withheld(.locked)).0 : self
         do throws(LedgerError) {
             let value = try EventTypeRegistry.decodeHostEvent(
-                schemaVersion: schemaVersion, contentType: contentType, payload: payload, currentVersion: Event.schemaVersion
+                schemaVersion: schemaVersion, contentType: recorded.contentType, payload: recorded.payload, currentVersion: Event.schemaVersion
             ) { data in try EventCoding.jsonDecoder.decode(Event.self, from: data) }
             return value as! Event
         } catch {

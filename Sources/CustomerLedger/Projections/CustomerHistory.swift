@@ -186,6 +186,9 @@ extension Ledger {
         var read = CustomerStreamRead()
         read.records.reserveCapacity(32)
         var last: Date?
+        // The data key is looked up when the first sealed event is met: a stream without
+        // one, or a ledger created without a master key, costs nothing.
+        var personal: PersonalRead?
         do {
             try store.readStoredEvents(of: stream) { stored in
                 // The kind's index, found without copying a kind (its entry holds closures).
@@ -206,8 +209,13 @@ extension Ledger {
                 if kinds[index].isIdentity { read.hasIdentityEvents = true }
                 if let last, occurredAt < last { read.inTimeOrder = false }
                 last = occurredAt
+                var access = PersonalRead.withheld(.locked)
+                if kinds[index].entry?.hasPersonalFields ?? true, Self.isSealed(stored) {
+                    if personal == nil { personal = try personalKeys.read(stream) }
+                    access = personal!
+                }
                 read.records.append(try CustomerEventRecord(
-                    stored, of: stream, as: kinds[index].entry, occurredAt: occurredAt, recordedAt: recordedAt
+                    stored, of: stream, as: kinds[index].entry, occurredAt: occurredAt, recordedAt: recordedAt, personal: access
                 ))
             }
         } catch {
@@ -242,18 +250,51 @@ extension Ledger {
         _ body: (_ owner: StreamID, _ record: CustomerEventRecord) throws -> Void
     ) throws {
         let identity = try ResolvedIdentity.read(self, asOf: asOf, future: false).asOf
-        try readLog(from: .start, direction: .forward, filter: filter, limit: .max) { recorded in
-            guard asOf.mayInclude(position: recorded.position) else { throw StopScan() }
-            guard asOf.includes(occurredAt: recorded.occurredAt, position: recorded.position, recordedAt: recorded.recordedAt) else { return }
-            let record = try CustomerEventRecord(recorded)
-            let owner = identity.owner(of: record.customer)
-            if owner != record.customer {
-                switch record.event {
-                case .merged, .unmerged: return  // the survivor's copy counts
-                default: break
+        try withPersonalReads { personal in
+            try readLog(from: .start, direction: .forward, filter: filter, limit: .max) { recorded in
+                guard asOf.mayInclude(position: recorded.position) else { throw StopScan() }
+                guard asOf.includes(occurredAt: recorded.occurredAt, position: recorded.position, recordedAt: recorded.recordedAt) else { return }
+                let record = try CustomerEventRecord(recorded, personal: try personal(recorded))
+                let owner = identity.owner(of: record.customer)
+                if owner != record.customer {
+                    switch record.event {
+                    case .merged, .unmerged: return  // the survivor's copy counts
+                    default: break
+                    }
+                }
+                try body(owner, record)
+            }
+        }
+    }
+
+    /// Runs `body` with a function that tells how to read each event's personal section,
+    /// looking data keys up in one read transaction held for the whole of `body` (for a
+    /// pass over the log; a stream's events often come in a run, so the last customer's
+    /// answer is kept).
+    func withPersonalReads<R>(_ body: (_ personal: (RecordedEvent) throws -> PersonalRead) throws -> R) throws -> R {
+        guard personalKeys.mode != .clear else { return try body { _ in .withheld(.locked) } }
+        // The body's own errors (a scan's stop among them) pass through unchanged.
+        let result: Result<R, any Error> = try store.readProjections { storage in
+            var last: (stream: StreamID, read: PersonalRead)?
+            return Result {
+                try body { recorded in
+                    guard Self.isSealed(recorded) else { return .withheld(.locked) }
+                    if let last, last.stream == recorded.stream { return last.read }
+                    let read = try personalKeys.read(recorded.stream, in: storage)
+                    last = (recorded.stream, read)
+                    return read
                 }
             }
-            try body(owner, record)
+        }
+        return try result.get()
+    }
+
+    /// Whether a stored event holds a sealed personal section.
+    static func isSealed(_ stored: borrowing StoredEvent) -> Bool {
+        switch stored.contentType {
+        case .ledgerBinary: stored.payload.first == sealedBinaryLayoutVersion
+        case .sealedJSON: true
+        default: false
         }
     }
 }

@@ -162,7 +162,7 @@ extension Ledger {
                     guard !completed.contains(key) else { return }
                     if let existing = pending[key], (existing.openedAt, existing.position) > (record.occurredAt, record.position) { return }
                     pending[key] = FollowUp(
-                        interactionId: interaction.interactionId, customer: record.customer, action: .value(next.description),
+                        interactionId: interaction.interactionId, customer: record.customer, action: Personal(next.description, record.personalData),
                         channel: interaction.channel, openedAt: record.occurredAt, dueAt: next.dueAt, position: record.position
                     )
                 case .followUpCompleted(let completion):

@@ -59,7 +59,7 @@ public struct FollowUp: Sendable, Hashable {
                 guard let next = interaction.nextAction else { continue }
                 opened[interaction.interactionId] = FollowUp(
                     interactionId: interaction.interactionId, customer: record.customer,
-                    action: erased ? .erased : .value(next.description), channel: interaction.channel,
+                    action: erased ? .erased : Personal(next.description, record.personalData), channel: interaction.channel,
                     openedAt: record.occurredAt, dueAt: next.dueAt, position: record.position
                 )
             case .followUpCompleted(let completion):

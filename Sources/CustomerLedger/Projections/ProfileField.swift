@@ -20,14 +20,17 @@ public struct ProfileField<Value: Sendable & Hashable>: Sendable, Hashable {
 }
 
 /// A personal value (names, phones, emails, addresses, free text; domain.md §8), or the
-/// mark that the customer was forgotten and the value is erased.
+/// mark that it cannot be read: locked (encrypted, and the ledger was opened without its
+/// master key) or erased (the customer was forgotten). docs/privacy.md.
 public enum Personal<Value: Sendable & Hashable>: Sendable, Hashable {
     /// The value as recorded.
     case value(Value)
     /// The customer was forgotten: the value is gone.
     case erased
+    /// The value is encrypted, and this read could not open it (no master key).
+    case locked
 
-    /// The value, or `nil` when erased.
+    /// The value, or `nil` when erased or locked.
     public var revealed: Value? {
         if case .value(let value) = self { return value }
         return nil
@@ -35,6 +38,18 @@ public enum Personal<Value: Sendable & Hashable>: Sendable, Hashable {
 
     /// Whether the value is erased.
     public var isErased: Bool { self == .erased }
+
+    /// Whether the value is locked.
+    public var isLocked: Bool { self == .locked }
+
+    /// `value` as a record with `status` shows it.
+    init(_ value: Value, _ status: PersonalDataStatus) {
+        switch status {
+        case .readable: self = .value(value)
+        case .locked: self = .locked
+        case .erased: self = .erased
+        }
+    }
 }
 
 extension ProfileField {

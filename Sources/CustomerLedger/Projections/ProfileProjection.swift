@@ -183,7 +183,9 @@ public struct CustomerProfile: Sendable, Hashable {
 
         let erased = forgotten || history.readNotes.forgottenInStreams == true
             || history.records.contains { if case .forgotten = $0.event { true } else { false } }
-        func personal<Value>(_ value: Value) -> Personal<Value> { erased ? .erased : .value(value) }
+        // Also read per event: what its record could open (docs/privacy.md).
+        var status = PersonalDataStatus.readable
+        func personal<Value>(_ value: Value) -> Personal<Value> { erased ? .erased : Personal(value, status) }
         var contacts: [ProfileContact] = []
         // Interaction ids with a next action, complaint ids opened, and those closed (a
         // closing event closes its id whatever the order, as in FollowUp and Complaint).
@@ -198,6 +200,7 @@ public struct CustomerProfile: Sendable, Hashable {
         for index in history.records.indices {
             let occurredAt = history.records[index].occurredAt
             let position = history.records[index].position
+            status = history.records[index].personalData
             func field<Value>(_ value: Value) -> ProfileField<Value> {
                 ProfileField(value: value, occurredAt: occurredAt, position: position)
             }
@@ -212,15 +215,20 @@ public struct CustomerProfile: Sendable, Hashable {
                 if let value = traits.firstContact { firstContact = field(value) }
                 if let value = traits.contractValue { contractValue = field(value) }
                 for (dateName, text) in traits.dates ?? [:] {
-                    if let date = CalendarDate(text) { dates[dateName] = field(personal(date)) }
+                    if status != .readable {
+                        dates[dateName] = field(erased ? .erased : Personal(CalendarDate("2000-01-01")!, status))
+                    } else if let date = CalendarDate(text) {
+                        dates[dateName] = field(personal(date))
+                    }
                 }
             }
             func add(_ contact: ContactPoint) {
-                contacts.removeAll { $0.kind == contact.kind && $0.value == .value(contact.value) }
+                // A withheld value cannot be matched: each such contact is listed as added.
+                if status == .readable { contacts.removeAll { $0.kind == contact.kind && $0.value == .value(contact.value) } }
                 if contact.isPrimary {
                     for index in contacts.indices where contacts[index].kind == contact.kind { contacts[index].isPrimary = false }
                 }
-                contacts.append(ProfileContact(kind: contact.kind, value: .value(contact.value), isPrimary: contact.isPrimary, addedAt: occurredAt, position: position))
+                contacts.append(ProfileContact(kind: contact.kind, value: Personal(contact.value, status), isPrimary: contact.isPrimary, addedAt: occurredAt, position: position))
             }
             switch history.records[index].event {
             case .registered(let registration):
@@ -233,7 +241,7 @@ public struct CustomerProfile: Sendable, Hashable {
             case .contactAdded(let added):
                 add(added.contact)
             case .contactRemoved(let removed):
-                contacts.removeAll { $0.kind == removed.kind && $0.value == .value(removed.value) }
+                if status == .readable { contacts.removeAll { $0.kind == removed.kind && $0.value == .value(removed.value) } }
             case .ownerAssigned(let assignment):
                 owner = field(assignment.owner)
             case .tagged(let tagged):
