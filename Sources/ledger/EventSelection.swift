@@ -16,8 +16,9 @@ struct EventSelection {
     /// At most this many events.
     var limit: Int?
 
-    /// Calls `body` with each selected event in order.
-    func forEach(in ledger: Ledger, _ body: (RecordedEvent) throws -> Void) async throws {
+    /// Calls `body` with each selected event in order, revealed: personal fields sealed in
+    /// it opened with the ledger's keys, or marked withheld (``Ledger/revealed(_:)``).
+    func forEach(in ledger: Ledger, _ body: (RevealedEvent) throws -> Void) async throws {
         var remaining = limit ?? .max
         guard remaining > 0 else { return }
         if let customer {
@@ -27,7 +28,7 @@ struct EventSelection {
             for try await event in ledger.events(in: customer, from: start, direction: direction, batchSize: batchSize) {
                 if let from, direction == .forward ? event.position < from : event.position > from { continue }
                 guard types.isEmpty || types.contains(event.type) else { continue }
-                try body(event)
+                try body(try ledger.revealed(event))
                 remaining -= 1
                 if remaining == 0 { return }
             }
@@ -36,7 +37,7 @@ struct EventSelection {
             let filter: EventTypeFilter = types.isEmpty ? .all : .only(types)
             let events = ledger.events(from: start, direction: direction, filter: filter, batchSize: min(remaining, 512))
             for try await event in events {
-                try body(event)
+                try body(try ledger.revealed(event))
                 remaining -= 1
                 if remaining == 0 { return }
             }

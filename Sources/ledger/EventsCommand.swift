@@ -45,7 +45,7 @@ struct EventsCommand: AsyncParsableCommand {
             }
         } else {
             let table = EventTable(output: output)
-            try await selection.forEach(in: ledger) { event in try table.add(JSONLines.readable(event)) }
+            try await selection.forEach(in: ledger) { event in try table.add(JSONLines.readable(event.event)) }
             if table.rowCount == 0 {
                 try output.line("No events.")
             } else {

@@ -9,7 +9,10 @@ struct ExportCommand: AsyncParsableCommand {
         discussion: """
             Each line holds one event with its position, version, id, times, metadata and \
             payload. Importing an export into a new ledger gives the same events with the same \
-            ids, times and payload bytes. The format is in docs/jsonl-format.md.
+            ids, times and payload bytes. The format is in docs/jsonl-format.md. Personal \
+            fields that the ledger encrypts are exported readable with the master key; without \
+            it (or for a forgotten customer) they are null and the line says "personalData": \
+            "locked" (or "erased").
             """
     )
 
@@ -42,9 +45,12 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     /// An event as a line of the export format, or a failure that names its position.
-    static func line(for event: RecordedEvent) throws(CommandFailure) -> [UInt8] {
+    /// Personal fields that could not be read are `null` in `data`, and the line says why
+    /// in `personalData` (docs/jsonl-format.md).
+    static func line(for revealed: RevealedEvent) throws(CommandFailure) -> [UInt8] {
+        let event = revealed.event
         do {
-            return try JSONLines.encode(event)
+            return try JSONLines.encode(event, personalData: revealed.personalData)
         } catch {
             throw CommandFailure("The event at position \(event.position) cannot be exported: \(error.reason).")
         }

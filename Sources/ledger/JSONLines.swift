@@ -19,7 +19,7 @@ enum JSONLines {
     /// Every top-level key a line may have.
     static let keys = [
         "id", "customer", "type", "schemaVersion", "occurredAt", "recordedAt", "metadata",
-        "data", "dataBase64", "contentType", "position", "version",
+        "data", "dataBase64", "contentType", "position", "version", "personalData",
     ]
     private static let knownKeys = Set(keys)
     /// The metadata keys that map to ``EventMetadata`` fields rather than `custom`.
@@ -39,6 +39,18 @@ enum JSONLines {
         }
         if let unknown = object.keys.filter({ !knownKeys.contains($0) }).sorted().first {
             throw LineProblem(reason: "unknown key \(unknown.debugDescription) (a line may have: \(keys.joined(separator: ", ")))")
+        }
+        if let status = object["personalData"] {
+            guard let text = status as? String, let status = PersonalDataStatus(rawValue: text) else {
+                throw LineProblem(reason: "\"personalData\" must be \"readable\", \"locked\" or \"erased\", not \(describe(status))")
+            }
+            switch status {
+            case .readable: break
+            case .locked:
+                throw LineProblem(reason: "the line was exported with its personal data locked (null in \"data\"), so it cannot be imported as the original event: export again with the ledger's master key (--master-key-file)")
+            case .erased:
+                throw LineProblem(reason: "the line's personal data was erased (the customer was forgotten), so it cannot be imported as the original event: leave out the forgotten customer's lines, or skip them with --skip-invalid")
+            }
         }
         let customerText = try requiredString(object, "customer", "the customer id, which names the event's stream")
         let customer: StreamID
@@ -269,7 +281,7 @@ enum JSONLines {
     /// content, including JSON stored in another form by the library API and a built-in
     /// payload that does not decode, goes in `dataBase64` with its `contentType`, so
     /// nothing is lost.
-    static func encode(_ event: RecordedEvent) throws(LineProblem) -> [UInt8] {
+    static func encode(_ event: RecordedEvent, personalData: PersonalDataStatus = .readable) throws(LineProblem) -> [UInt8] {
         var line = JSONObjectWriter()
         line.add("position", event.position.rawValue)
         line.add("id", event.id.description)
@@ -281,6 +293,9 @@ enum JSONLines {
         line.add("recordedAt", Timestamp.format(event.recordedAt))
         if !event.metadata.isEmpty {
             line.add("metadata", json: try encode(event.metadata))
+        }
+        if personalData != .readable {
+            line.add("personalData", personalData.rawValue)
         }
         if let json = builtInJSON(event) {
             line.add("data", json: json)

@@ -11,9 +11,41 @@ struct LedgerOptions: ParsableArguments {
     )
     var path: String = Ledger.defaultPath
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A file of 32 raw bytes: the master key that encrypts the ledger's personal data (default: $\(Self.masterKeyVariable)). A ledger created with one encrypts from its first event; without it, personal fields read as locked.",
+            valueName: "file"
+        ),
+        completion: .file()
+    )
+    var masterKeyFile: String?
+
+    /// The environment variable naming the master key file when `--master-key-file` is not given.
+    static let masterKeyVariable = "LEDGER_MASTER_KEY_FILE"
+
+    /// The key file to use: `--master-key-file`, else `$LEDGER_MASTER_KEY_FILE` (empty
+    /// counts as unset).
+    var masterKeyPath: String? {
+        if let masterKeyFile { return masterKeyFile }
+        guard let value = ProcessInfo.processInfo.environment[Self.masterKeyVariable], !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// The master key from its file, or `nil` when none is named.
+    func masterKey() throws(LedgerError) -> MasterKey? {
+        guard let masterKeyPath else { return nil }
+        do {
+            return try MasterKey(contentsOfFile: masterKeyPath)
+        } catch {
+            let source = masterKeyFile != nil ? "--master-key-file" : "$\(Self.masterKeyVariable)"
+            throw LedgerError(error.code, "\(error.message) (named by \(source))")
+        }
+    }
+
     /// Opens the ledger, creating it when the folder holds none (for commands that write).
     func openLedger() throws(LedgerError) -> Ledger {
-        try Ledger.open(at: path)
+        try Ledger.open(at: path, masterKey: try masterKey())
     }
 
     /// Opens a ledger that must already exist (for commands that only read), so that a
@@ -25,7 +57,7 @@ struct LedgerOptions: ParsableArguments {
                 "There is no ledger at \(path): give the right folder with --path, or create one with 'ledger import' or 'ledger demo'."
             )
         }
-        return try Ledger.open(at: path)
+        return try Ledger.open(at: path, masterKey: try masterKey())
     }
 }
 

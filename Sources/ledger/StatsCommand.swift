@@ -21,6 +21,7 @@ struct StatsCommand: AsyncParsableCommand {
         let totals = try ledger.totals()
         let storage = try ledger.store.storageInfo()
         let durability = storage.durability == .durable ? "durable" : "relaxed"
+        let protection = try ledger.personalDataProtection()
         let output = OutputWriter.standardOutput()
         if json {
             var object = JSONObjectWriter()
@@ -38,6 +39,11 @@ struct StatsCommand: AsyncParsableCommand {
             object.add("mapSize", storage.mapSize)
             object.add("maximumMapSize", storage.maximumMapSize)
             object.add("durability", durability)
+            object.add("personalDataEncryption", protection.encryption.rawValue)
+            object.add("masterKeyGiven", protection.masterKeyGiven)
+            object.add("customerKeys", protection.customerKeys)
+            object.add("erasedCustomers", protection.erasedCustomers)
+            object.add("keyRotationUnfinished", protection.rotationUnfinished)
             try output.line(object.text())
         } else {
             try TextTable.printFacts([
@@ -50,9 +56,26 @@ struct StatsCommand: AsyncParsableCommand {
                 ("data file size", Self.bytes(storage.fileSize)),
                 ("map size", Self.bytes(storage.mapSize) + " (grows up to " + Self.bytes(storage.maximumMapSize) + ")"),
                 ("durability", durability),
+                ("personal data", Self.describe(protection)),
             ], to: output)
         }
         try output.finish()
+    }
+
+    /// How the ledger protects personal data, in words.
+    static func describe(_ protection: PersonalDataProtection) -> String {
+        switch protection.encryption {
+        case .none:
+            return "stored in clear: this ledger was created without a master key, so 'ledger forget' cannot erase anyone (create ledgers with --master-key-file)"
+        case .undecided:
+            return "no event yet: created without a master key, the first append stores personal data in clear (give --master-key-file to encrypt)"
+        case .masterKey:
+            var text = "encrypted (AES-256-GCM, a data key per customer wrapped by the master key)"
+            text += protection.masterKeyGiven ? "; master key given" : "; no master key given, so personal fields read as locked"
+            text += "; \(protection.customerKeys) customer key\(protection.customerKeys == 1 ? "" : "s"), \(protection.erasedCustomers) erased"
+            if protection.rotationUnfinished { text += "; a master key rotation is unfinished: run 'ledger rotate-key' again" }
+            return text
+        }
     }
 
     /// A byte count for people: `1.5 MiB (1572864 bytes)`.
