@@ -18,6 +18,7 @@ struct LedgerCommand: AsyncParsableCommand {
             ProfileCommand.self, TimelineCommand.self, LifecycleCommand.self, ValueCommand.self, RFMCommand.self,
             TiersCommand.self, SatisfactionCommand.self, AttentionCommand.self, CareDatesCommand.self, KPIsCommand.self,
             AuditCommand.self, BackupCommand.self, RestoreCommand.self,
+            ForgetCommand.self, RotateKeyCommand.self,
         ]
     )
 
