@@ -406,4 +406,5 @@ let benchmarks: @Sendable () -> Void = {
     )
 
     projectionBenchmarks()  // ProjectionBenchmarks.swift
+    privacyBenchmarks()  // PrivacyBenchmarks.swift
 }
