@@ -195,6 +195,81 @@ import Testing
         try await locked.record(PurchaseCompleted(orderId: "O-3", amount: usd("1.00")), for: "C9", occurredAt: day("2024-04-01"))
     }
 
+    @Test func aLedgerIsEncryptedFromItsFirstEventEvenWithoutPersonalData() async throws {
+        let folder = Folder()
+        let key = MasterKey.random()
+        do {
+            let ledger = try Ledger.open(at: folder.path, masterKey: key)
+            defer { ledger.close() }
+            #expect(try ledger.personalDataProtection().encryption == .masterKey)
+            try await ledger.record(PurchaseCompleted(orderId: "O-1", amount: usd("1.00")), for: "C1", occurredAt: day("2024-01-01"))
+        }
+        #expect(throws: LedgerError.self) { try Ledger.open(at: folder.path, masterKey: MasterKey.random()) }
+        let ledger = try Ledger.open(at: folder.path, masterKey: key)
+        defer { ledger.close() }
+        try await ledger.record(CustomerRegistered(traits: CustomerTraits(kind: .person, name: Self.name)), for: "C1", occurredAt: day("2024-01-02"))
+        #expect(try ledger.profile(of: "C1")?.name?.value == .value(Self.name))
+        #expect(try !folder.dataFileContains(Self.name))
+    }
+
+    @Test func anEmptyLedgerOpenedWithoutAKeyStoresInClearAndSaysSo() async throws {
+        let folder = Folder()
+        let ledger = try Ledger.open(at: folder.path)
+        defer { ledger.close() }
+        #expect(try ledger.personalDataProtection().encryption == .undecided)
+        try await ledger.record(CustomerRegistered(traits: CustomerTraits(kind: .person, name: Self.name)), for: "C1", occurredAt: day("2024-01-02"))
+        #expect(try ledger.personalDataProtection().encryption == .none)
+        #expect(try ledger.customerEvents(of: "C1").map(\.personalData) == [.readable])
+    }
+
+    @Test func aMasterKeyFileMustHoldThirtyTwoRawBytes() throws {
+        let folder = Folder()
+        try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
+        let file = folder.url.appendingPathComponent("key.hex")
+        try Data(String(repeating: "ab", count: 32).utf8).write(to: file)
+        #expect {
+            try MasterKey(contentsOfFile: file.path)
+        } throws: { error in
+            let error = error as! LedgerError
+            return error.code == .wrongMasterKey && error.message.contains("holds 64 bytes") && error.message.contains("hex")
+        }
+        #expect {
+            try MasterKey(contentsOfFile: folder.url.appendingPathComponent("missing").path)
+        } throws: { error in
+            (error as! LedgerError).message.contains("There is no master key file at")
+        }
+        let raw = MasterKey.random().rawBytes
+        try Data(raw).write(to: file)
+        #expect(try MasterKey(contentsOfFile: file.path).rawBytes == raw)
+    }
+
+    @Test func aRetriedRecordWithTheSameIDIsIdempotentOnAnEncryptedLedger() async throws {
+        let folder = Folder()
+        let ledger = try Ledger.open(at: folder.path, masterKey: MasterKey.random())
+        defer { ledger.close() }
+        let id = EventID()
+        let event = CustomerRegistered(traits: CustomerTraits(kind: .person, name: Self.name))
+        let first = try await ledger.record(event, for: "C1", occurredAt: day("2024-01-02"), id: id)
+        let retry = try await ledger.record(event, for: "C1", occurredAt: day("2024-01-02"), id: id)
+        #expect(retry.wasAlreadyStored)
+        #expect(retry.positions == first.positions)
+    }
+
+    @Test func forgettingASurvivorErasesTheCustomersMergedIntoIt() async throws {
+        let folder = Folder()
+        let ledger = try Ledger.open(at: folder.path, masterKey: MasterKey.random())
+        defer { ledger.close() }
+        try await Self.fill(ledger, customer: "C1")
+        try await Self.fill(ledger, customer: "C2")
+        try await ledger.merge(["C2"], into: "C1", occurredAt: day("2024-03-01"))
+        try await ledger.forget("C1")
+        #expect(try ledger.customerEvents(of: "C2").contains { $0.personalData == .erased })
+        #expect(try !ledger.customerEvents(of: "C2").contains { $0.personalData == .readable && $0.event.payload is CustomerRegistered })
+        await #expect(throws: LedgerError.self) {
+            try await ledger.record(ContactAdded(ContactPoint(kind: .phone, value: "+1 555")), for: "C2", occurredAt: day("2024-04-01"))
+        }
+    }
+
     @Test func aLedgerCreatedWithoutAKeyRefusesToForgetAndToTakeAKeyLater() async throws {
         let folder = Folder()
         do {

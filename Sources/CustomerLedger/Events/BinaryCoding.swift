@@ -72,8 +72,7 @@ extension BinaryPayload {
             try reader.finish()
             return (value, personal.withheld)
         }
-        let aad = PersonalSectionAAD.bytes(id: personal.eventID, type: personal.type)
-        guard let plaintext = aad.withUnsafeBytes({ key.open(sealed, aad: $0) }) else {
+        guard let plaintext = key.open(sealed, id: personal.eventID, type: personal.type) else {
             throw LedgerError(.corrupted, "its personal data does not authenticate with the customer's data key: the bytes were changed, or moved from another event")
         }
         let result: Result<Self, LedgerError> = plaintext.withUnsafeBytes { opened in

@@ -4,8 +4,9 @@ import LedgerCore
 
 /// One customer's data key, ready to use: the AES-256-GCM key that seals the personal
 /// section of its events, and the key that derives each section's nonce. Both are derived
-/// (HKDF-SHA256) from the 32 random bytes that the `keys` database stores wrapped.
-struct DataKey: Sendable {
+/// (HKDF-SHA256) from the 32 random bytes that the `keys` database stores wrapped. A class,
+/// so that a read handing it along with each event retains one object.
+final class DataKey: Sendable {
     private let encryption: SymmetricKey
     private let nonceKey: SymmetricKey
 
@@ -49,15 +50,24 @@ struct DataKey: Sendable {
     func open(_ sealed: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer) -> Data? {
         guard sealed.count >= Self.overhead else { return nil }
         do {
-            let nonce = try AES.GCM.Nonce(data: UnsafeRawBufferPointer(rebasing: sealed[0..<12]))
-            let box = try AES.GCM.SealedBox(
-                nonce: nonce,
-                ciphertext: UnsafeRawBufferPointer(rebasing: sealed[12..<(sealed.count - 16)]),
-                tag: UnsafeRawBufferPointer(rebasing: sealed[(sealed.count - 16)...])
-            )
+            // One copy: the combined form is the stored form (nonce ‖ ciphertext ‖ tag).
+            let box = try AES.GCM.SealedBox(combined: sealed)
             return try AES.GCM.open(box, using: encryption, authenticating: aad)
         } catch {
             return nil
+        }
+    }
+
+    /// Opens the sealed section of the event `id` of `type`, with its additional data built
+    /// on the stack.
+    func open(_ sealed: UnsafeRawBufferPointer, id: EventID, type: String) -> Data? {
+        var type = type
+        return type.withUTF8 { typeBytes in
+            let count = PersonalSectionAAD.label.count + 16 + typeBytes.count
+            return withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { buffer in
+                PersonalSectionAAD.write(id: id, type: UnsafeRawBufferPointer(typeBytes), into: buffer)
+                return open(sealed, aad: UnsafeRawBufferPointer(buffer))
+            }
         }
     }
 }
@@ -69,6 +79,13 @@ struct DataKey: Sendable {
 /// between fields either.
 enum PersonalSectionAAD {
     static let label = Array("CLPD1".utf8)
+
+    /// Writes the additional data into `buffer`, which is exactly its size.
+    static func write(id: EventID, type: UnsafeRawBufferPointer, into buffer: UnsafeMutableRawBufferPointer) {
+        buffer.copyBytes(from: label)
+        withUnsafeBytes(of: id.uuid.uuid) { UnsafeMutableRawBufferPointer(rebasing: buffer[label.count..<(label.count + 16)]).copyMemory(from: $0) }
+        UnsafeMutableRawBufferPointer(rebasing: buffer[(label.count + 16)...]).copyMemory(from: type)
+    }
 
     static func bytes(id: EventID, type: String) -> [UInt8] {
         var bytes = label

@@ -17,6 +17,12 @@ extension Ledger {
     /// customers that get a `customer.forgotten` destroyed first. On any other ledger, the
     /// appends unchanged.
     func sealingPersonalData(_ appends: [StreamAppend]) async throws(LedgerError) -> [StreamAppend] {
+        // A ledger is decided at its first append, whatever it holds: with a master key it
+        // stores the key's check value then, so that it is known as encrypted from its
+        // first event on.
+        var mode = personalKeys.mode
+        if mode == .undecided { mode = try await personalKeys.decide() }
+        guard mode == .sealed else { return appends }
         // Which events concern the personal-data layer; most appends hold none.
         var forgotten: [StreamID] = []
         var candidates: [(append: Int, event: Int)] = []
@@ -35,7 +41,6 @@ extension Ledger {
             }
         }
         guard !candidates.isEmpty || !forgotten.isEmpty else { return appends }
-        guard try await personalKeys.decide() == .sealed else { return appends }
 
         // Set each candidate's personal values apart; those without any stay as they are.
         var work: [Candidate] = []
