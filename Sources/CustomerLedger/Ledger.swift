@@ -35,12 +35,16 @@ public final class Ledger: EventStore {
 
     /// Opens the ledger in `path`, creating it when missing.
     ///
-    /// - Parameter masterKey: the key that protects personal data (docs/privacy.md). A
-    ///   ledger created with one encrypts the personal fields of every event with a data
-    ///   key per customer, and ``forget(_:occurredAt:reason:metadata:)`` can erase them.
-    ///   Opened without it, such a ledger serves every non-personal read, shows personal
-    ///   fields as ``PersonalDataStatus/locked`` and refuses new personal data. A ledger
-    ///   created without one stores personal data in clear, and cannot be given one later.
+    /// - Parameters:
+    ///   - path: the ledger's folder.
+    ///   - options: the storage engine's options (durability, map size, …).
+    ///   - policies: the rules the ledger applies while recording.
+    ///   - masterKey: the key that protects personal data (docs/privacy.md). A
+    ///     ledger created with one encrypts the personal fields of every event with a data
+    ///     key per customer, and ``forget(_:occurredAt:reason:metadata:)`` can erase them.
+    ///     Opened without it, such a ledger serves every non-personal read, shows personal
+    ///     fields as ``PersonalDataStatus/locked`` and refuses new personal data. A ledger
+    ///     created without one stores personal data in clear, and cannot be given one later.
     /// - Throws: `LedgerError.Code.wrongMasterKey` when `masterKey` is not the ledger's;
     ///   `invalidInput` for a master key given to a ledger created without one.
     public static func open(

@@ -20,7 +20,11 @@ extension Ledger {
     /// ```swift
     /// try await ledger.forget("C20240501001", reason: "GDPR Art. 17 request")
     /// ```
-    /// - Parameter reason: why, stored in clear for the audit trail: no personal data here.
+    /// - Parameters:
+    ///   - customer: the customer to forget.
+    ///   - occurredAt: when the request was made.
+    ///   - reason: why, stored in clear for the audit trail: no personal data here.
+    ///   - metadata: the event's metadata (who asked, …), stored in clear.
     /// - Throws: `LedgerError.Code.erasureUnavailable` on a ledger created without a master
     ///   key: its personal data is stored in clear, so there is no key to destroy.
     @discardableResult

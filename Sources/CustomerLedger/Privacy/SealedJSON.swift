@@ -4,8 +4,7 @@ import Synchronization
 
 extension ContentType {
     /// A host event type's JSON payload with its personal fields sealed (docs/format.md,
-    /// "Sealed personal data"). Reads through the ledger give it back as plain
-    /// ``ContentType/json``.
+    /// "Sealed personal data"). Reads through the ledger give it back as plain JSON.
     public static let sealedJSON = ContentType(rawValue: 3)
 }
 
