@@ -216,7 +216,7 @@ public struct CustomerProfile: Sendable, Hashable {
                 if let value = traits.contractValue { contractValue = field(value) }
                 for (dateName, text) in traits.dates ?? [:] {
                     if status != .readable {
-                        dates[dateName] = field(erased ? .erased : Personal(CalendarDate("2000-01-01")!, status))
+                        dates[dateName] = field(erased || status == .erased ? .erased : .locked)
                     } else if let date = CalendarDate(text) {
                         dates[dateName] = field(personal(date))
                     }
