@@ -13,7 +13,7 @@ extension Ledger {
     }
 
     /// Restores a backup into a new ledger folder, never over an existing ledger: see
-    /// ``LMDBEventStore/restore(backup:to:)``. Open the result with ``open(at:options:policies:)``.
+    /// ``LMDBEventStore/restore(backup:to:)``. Open the result with ``open(at:options:policies:masterKey:)`` (with the master key of the ledger it was taken from, if it had one).
     @discardableResult
     public static func restore(backup: String, to path: String) async throws(LedgerError) -> BackupManifest {
         try await LMDBEventStore.restore(backup: backup, to: path)
