@@ -99,7 +99,7 @@ extension Ledger {
             do {
                 try readStream(stream) { recorded in
                     guard !counted.contains(recorded.position) else { return }
-                    let record = try CustomerEventRecord(recorded)
+                    let record = try customerEventRecord(recorded)
                     if index > 0 {
                         switch record.event {
                         case .merged, .unmerged: return
