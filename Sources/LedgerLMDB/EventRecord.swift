@@ -1,11 +1,11 @@
 import Foundation
 import LedgerCore
 
-/// The binary layout of one event in the `log` database (layout 1, see docs/format.md).
+/// The binary layout of one event in the `log` database (layout 2, see docs/format.md).
 ///
 /// ```
 /// offset size field
-///  0     1    layout (1)
+///  0     1    layout (2)
 ///  1     1    content type
 ///  2     2    schema version          u16 LE
 ///  4     4    type number             u32 LE   (set by the writer)
@@ -18,10 +18,18 @@ import LedgerCore
 /// 52     4    metadata length         u32 LE
 /// 56     4    payload length          u32 LE
 /// 60          stream id, metadata, payload
+/// end-32 32   chain link: SHA-256(previous record's link ‖ every byte before this one)
 /// ```
+///
+/// Layout 1 (format 1) was the same without the trailing link; a format-1 ledger is
+/// migrated to layout 2 when it is first opened (``ChainMigration``).
 enum EventRecord {
-    static let layout: UInt8 = 1
+    static let layout: UInt8 = 2
+    /// The layout of format 1: no chain link. Read only by the migration.
+    static let unchainedLayout: UInt8 = 1
     static let headerSize = 60
+    /// The chain link after the record's bytes.
+    static let linkSize = ChainHash.byteCount
 
     enum Offset {
         static let contentType = 1
@@ -60,26 +68,66 @@ enum EventRecord {
         event.payload.withUnsafeBytes { out.append(contentsOf: $0) }
     }
 
-    /// Copies an encoded record into `destination` (its reserved place in the map) with
-    /// the fields that only the writer knows.
+    /// The size a record of `encodedSize` bytes takes in the `log`: the record and its link.
+    @inline(__always)
+    static func storedSize(_ encodedSize: Int) -> Int { encodedSize + linkSize }
+
+    /// Copies an encoded record into `destination` (its reserved place in the map, of
+    /// ``storedSize(_:)`` bytes) with the fields that only the writer knows, then hashes
+    /// those stored bytes after `previous` and puts the link behind them. Returns the link.
+    @inline(__always)
     static func write(
         _ record: UnsafeRawBufferPointer,
         into destination: UnsafeMutableRawBufferPointer,
         typeNumber: UInt32,
         version: StreamVersion,
-        recordedAt: Int64
-    ) {
-        destination.copyMemory(from: record)
-        destination.storeBytes(of: typeNumber.littleEndian, toByteOffset: Offset.typeNumber, as: UInt32.self)
-        destination.storeBytes(of: version.rawValue.littleEndian, toByteOffset: Offset.version, as: UInt64.self)
-        destination.storeBytes(of: recordedAt.littleEndian, toByteOffset: Offset.recordedAt, as: Int64.self)
+        recordedAt: Int64,
+        after previous: ChainHash
+    ) -> ChainHash {
+        let body = UnsafeMutableRawBufferPointer(rebasing: destination[..<record.count])
+        body.copyMemory(from: record)
+        body.storeBytes(of: typeNumber.littleEndian, toByteOffset: Offset.typeNumber, as: UInt32.self)
+        body.storeBytes(of: version.rawValue.littleEndian, toByteOffset: Offset.version, as: UInt64.self)
+        body.storeBytes(of: recordedAt.littleEndian, toByteOffset: Offset.recordedAt, as: Int64.self)
+        let link = ChainLink.after(previous, record: UnsafeRawBufferPointer(body))
+        ChainLink.store(link, into: UnsafeMutableRawBufferPointer(rebasing: destination[record.count...]))
+        return link
+    }
+
+    /// A stored record's bytes without its link: what the link hashes. The caller has
+    /// checked that `stored` is at least ``linkSize`` long.
+    @inline(__always)
+    static func body(of stored: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: stored[..<(stored.count - linkSize)])
+    }
+
+    /// A stored record's link (its last 32 bytes).
+    @inline(__always)
+    static func link(of stored: UnsafeRawBufferPointer) -> ChainHash {
+        ChainHash(unsafeBytes: UnsafeRawBufferPointer(rebasing: stored[(stored.count - linkSize)...]))
+    }
+
+    /// Why a stored record does not follow the layout, or `nil` when it does: layout byte,
+    /// header, lengths adding up to its size with the link.
+    static func layoutProblem(_ bytes: UnsafeRawBufferPointer) -> String? {
+        guard bytes.count >= headerSize + linkSize, bytes[0] == layout else {
+            return "has an unknown layout or is shorter than its header"
+        }
+        let streamLength = Int(bytes.readLE(UInt16.self, at: Offset.streamLength))
+        let metadataLength = Int(bytes.readLE(UInt32.self, at: Offset.metadataLength))
+        let payloadLength = Int(bytes.readLE(UInt32.self, at: Offset.payloadLength))
+        guard headerSize + streamLength + metadataLength + payloadLength + linkSize == bytes.count else {
+            return "has lengths that do not add up to its size"
+        }
+        return nil
     }
 
     /// Whether two records hold the same event apart from what the writer assigned (type
-    /// number, stream version and recordedAt; the caller compares type names): the test
-    /// for an idempotent re-append.
+    /// number, stream version, recordedAt and the chain link; the caller compares type
+    /// names): the test for an idempotent re-append. `stored` is a record of the `log`,
+    /// `proposed` an encoded one without a link.
     static func sameContent(_ stored: UnsafeRawBufferPointer, _ proposed: UnsafeRawBufferPointer) -> Bool {
-        guard stored.count == proposed.count else { return false }
+        guard stored.count == storedSize(proposed.count) else { return false }
         return memcmp(stored.baseAddress!, proposed.baseAddress!, Offset.typeNumber) == 0
                 && memcmp(
                     stored.baseAddress! + Offset.occurredAt,
@@ -89,7 +137,7 @@ enum EventRecord {
                 && memcmp(
                     stored.baseAddress! + Offset.id,
                     proposed.baseAddress! + Offset.id,
-                    stored.count - Offset.id
+                    proposed.count - Offset.id
                 ) == 0
     }
 
@@ -117,13 +165,13 @@ enum EventRecord {
         position: LogPosition,
         type: String
     ) throws -> RecordedEvent {
-        guard bytes.count >= headerSize, bytes[0] == layout else {
+        guard bytes.count >= headerSize + linkSize, bytes[0] == layout else {
             throw corrupted(position, "has an unknown layout or is shorter than its header")
         }
         let streamLength = Int(bytes.readLE(UInt16.self, at: Offset.streamLength))
         let metadataLength = Int(bytes.readLE(UInt32.self, at: Offset.metadataLength))
         let payloadLength = Int(bytes.readLE(UInt32.self, at: Offset.payloadLength))
-        guard headerSize + streamLength + metadataLength + payloadLength == bytes.count else {
+        guard headerSize + streamLength + metadataLength + payloadLength + linkSize == bytes.count else {
             throw corrupted(position, "has lengths that do not add up to its size")
         }
         let streamStart = headerSize

@@ -213,10 +213,15 @@ struct GroupTransaction {
             let version = StreamVersion(state.version.rawValue + 1)
             let recordedAt = append.recordedAt?[index] ?? Swift.max(now, head.recordedAt)
             let typeNumber = try typeNumber(append.typeNames[index])
+            // The record is hashed where it lands in the map, after the link of the record
+            // before it, which the head carries from one event (and transaction) to the next.
+            var link = head.hash
             try withPositionKey(position.rawValue) { key in
                 try append.withRecord(index) { record in
-                    try transaction.putReserved(schema.log, key, size: record.count, flags: MDB_APPEND) { destination in
-                        EventRecord.write(record, into: destination, typeNumber: typeNumber, version: version, recordedAt: recordedAt)
+                    try transaction.putReserved(schema.log, key, size: EventRecord.storedSize(record.count), flags: MDB_APPEND) { destination in
+                        link = EventRecord.write(
+                            record, into: destination, typeNumber: typeNumber, version: version, recordedAt: recordedAt, after: link
+                        )
                     }
                 }
             }
@@ -229,7 +234,7 @@ struct GroupTransaction {
                 }
                 cache.stored(append.ids[index])
             }
-            head = HeadState(position: position, recordedAt: recordedAt)
+            head = HeadState(position: position, recordedAt: recordedAt, hash: link)
             state.version = version
             state.lastPosition = position
         }
@@ -292,7 +297,8 @@ struct GroupTransaction {
 
     // MARK: Finish
 
-    /// Writes the new streams' numbers and the head; call once, after the last request.
+    /// Writes the new streams' numbers and the head (with its chain link); call once,
+    /// after the last request.
     func finish() throws {
         for stream in createdStreams {
             var name = stream.rawValue

@@ -58,10 +58,14 @@ public final class LMDBEventStore: EventStore {
                 synced: options.durability == .durable
             )
             try environment.clearStaleReaders()
-            schema = try environment.write { transaction in
+            let needsMigration: Bool
+            (schema, needsMigration) = try environment.write { transaction in
                 let schema = try LedgerSchema(environment: environment, transaction: transaction, create: true)
-                try Self.checkFormat(transaction, schema, path: path)
-                return schema
+                return (schema, try Self.checkFormat(transaction, schema, path: path))
+            }
+            if needsMigration {
+                // Format 1 has no hash chain: add it before anything reads or appends.
+                try ChainMigration(environment: environment, schema: schema, maximumMapSize: Self.pageAligned(options.maximumMapSize)).run()
             }
         } catch {
             OpenLedgers.release(registryKey)
@@ -177,7 +181,9 @@ public final class LMDBEventStore: EventStore {
         }
     }
 
-    private static func checkFormat(_ transaction: LMDBTransaction, _ schema: LedgerSchema, path: String) throws {
+    /// Refuses a newer format, stamps a new ledger with the current one, and returns
+    /// whether the ledger is of an older format that ``ChainMigration`` must bring up to date.
+    private static func checkFormat(_ transaction: LMDBTransaction, _ schema: LedgerSchema, path: String) throws -> Bool {
         if let stored = try GroupTransaction.readMeta(transaction, schema, MetaKey.formatVersion) {
             let version = stored.readLE(UInt32.self, at: 0)
             guard version <= LedgerSchema.formatVersion else {
@@ -186,10 +192,12 @@ public final class LMDBEventStore: EventStore {
                     "The ledger at \(path) has format version \(version); this library reads up to \(LedgerSchema.formatVersion). Upgrade the library to open it."
                 )
             }
+            return try ChainMigration.isNeeded(transaction, schema)
         } else {
             var bytes: [UInt8] = []
             bytes.appendLE(LedgerSchema.formatVersion)
             try GroupTransaction.writeMeta(transaction, schema, MetaKey.formatVersion, bytes)
+            return false
         }
     }
 

@@ -7,8 +7,9 @@ import LedgerCore
 /// Keys are big-endian so that LMDB's byte order is numeric order; values are
 /// little-endian, the native order of the machines this runs on.
 struct LedgerSchema: Sendable {
-    /// The on-disk format this library writes and the newest it reads.
-    static let formatVersion: UInt32 = 1
+    /// The on-disk format this library writes and the newest it reads. Format 2 added the
+    /// hash chain (record layout 2, the head's link); format 1 is migrated on open.
+    static let formatVersion: UInt32 = 2
 
     /// position (u64 BE) → event record.
     let log: LMDBDatabase
@@ -46,7 +47,7 @@ struct LedgerSchema: Sendable {
 enum MetaKey {
     /// u32 LE: the format version the ledger was written with.
     static let formatVersion = "formatVersion"
-    /// `HeadState`: the newest position and when it was recorded.
+    /// `HeadState`: the newest position, when it was recorded and its chain link.
     static let head = "head"
     /// u64 LE: the number the next new stream gets.
     static let nextStreamNumber = "nextStreamNumber"
@@ -54,27 +55,39 @@ enum MetaKey {
     static let nextTypeNumber = "nextTypeNumber"
 }
 
-/// The log's head as stored under `MetaKey/head`: position u64 LE ‖ recordedAt µs i64 LE.
+/// The log's head as stored under `MetaKey/head`: position u64 LE ‖ recordedAt µs i64 LE
+/// ‖ the chain link of the record at that position (32 bytes; ``ChainHash/genesis`` for an
+/// empty log). Format 1 stored only the first 16 bytes.
 struct HeadState: Equatable, Sendable {
     var position: LogPosition
     var recordedAt: Int64
+    /// The link of the record at ``position``: what the writer chains the next record to.
+    var hash: ChainHash
 
-    static let empty = HeadState(position: .start, recordedAt: 0)
+    static let empty = HeadState(position: .start, recordedAt: 0, hash: .genesis)
+    /// The stored size in format 2.
+    static let size = 16 + ChainHash.byteCount
 
-    init(position: LogPosition, recordedAt: Int64) {
+    init(position: LogPosition, recordedAt: Int64, hash: ChainHash) {
         self.position = position
         self.recordedAt = recordedAt
+        self.hash = hash
     }
 
+    /// A stored head; one without a link (format 1, or damaged) reads as ``ChainHash/genesis``
+    /// after a non-empty log, which verification reports as a head that does not match.
     init(_ bytes: UnsafeRawBufferPointer) {
-        position = LogPosition(bytes.readLE(UInt64.self, at: 0))
-        recordedAt = bytes.readLE(Int64.self, at: 8)
+        position = bytes.count >= 8 ? LogPosition(bytes.readLE(UInt64.self, at: 0)) : .start
+        recordedAt = bytes.count >= 16 ? bytes.readLE(Int64.self, at: 8) : 0
+        hash = bytes.count >= Self.size ? ChainHash(unsafeBytes: UnsafeRawBufferPointer(rebasing: bytes[16...])) : .genesis
     }
 
     var bytes: [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(Self.size)
         out.appendLE(position.rawValue)
         out.appendLE(recordedAt)
+        hash.withUnsafeBytes { out.append(contentsOf: $0) }
         return out
     }
 }

@@ -16,19 +16,13 @@ public struct StoredEvent: ~Copyable {
     /// The event type's number in this ledger: the same name has the same number for the
     /// life of the ledger, so a reader can cache per number what it derives from the name.
     public let typeNumber: UInt32
-    /// The whole stored record (checked: its lengths add up).
+    /// The whole stored record, chain link included (checked: its lengths add up).
     let bytes: UnsafeRawBufferPointer
 
     /// A view of a record whose layout and lengths were checked.
     init(position: LogPosition, type: String, typeNumber: UInt32, bytes: UnsafeRawBufferPointer) throws {
-        guard bytes.count >= EventRecord.headerSize, bytes[0] == EventRecord.layout else {
-            throw EventRecord.corrupted(position, "has an unknown layout or is shorter than its header")
-        }
-        let streamLength = Int(bytes.readLE(UInt16.self, at: EventRecord.Offset.streamLength))
-        let metadataLength = Int(bytes.readLE(UInt32.self, at: EventRecord.Offset.metadataLength))
-        let payloadLength = Int(bytes.readLE(UInt32.self, at: EventRecord.Offset.payloadLength))
-        guard EventRecord.headerSize + streamLength + metadataLength + payloadLength == bytes.count else {
-            throw EventRecord.corrupted(position, "has lengths that do not add up to its size")
+        if let problem = EventRecord.layoutProblem(bytes) {
+            throw EventRecord.corrupted(position, problem)
         }
         self.position = position
         self.type = type
@@ -56,7 +50,7 @@ public struct StoredEvent: ~Copyable {
 
     /// The payload's bytes, in the map: valid only inside the read callback.
     public var payload: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: bytes[(EventRecord.headerSize + streamLength + metadataLength)...])
+        UnsafeRawBufferPointer(rebasing: bytes[(EventRecord.headerSize + streamLength + metadataLength)..<(bytes.count - EventRecord.linkSize)])
     }
 
     /// The event's metadata (`EventMetadata.empty`, without decoding, when it has none).

@@ -55,7 +55,7 @@ import Testing
             #expect(facts["events"] as? Int == 5)
             #expect(facts["streams"] as? Int == 3)
             #expect(facts["headPosition"] as? Int == 5)
-            #expect(facts["formatVersion"] as? Int == 1)
+            #expect(facts["formatVersion"] as? Int == 2)
             #expect(facts["durability"] as? String == "durable")
             #expect((facts["dataFileSize"] as? Int ?? 0) > 0)
             #expect(facts["lastRecordedAt"] is String)

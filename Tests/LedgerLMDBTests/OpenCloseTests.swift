@@ -12,7 +12,7 @@ import Testing
         #expect(try mode(of: folder.path) == 0o700)
         #expect(try mode(of: folder.path + "/data.mdb") == 0o600)
         #expect(try mode(of: folder.path + "/lock.mdb") == 0o600)
-        #expect(try store.storageInfo().formatVersion == 1)
+        #expect(try store.storageInfo().formatVersion == 2)
     }
 
     @Test func keepsEverythingAcrossCloseAndReopen() async throws {
