@@ -19,6 +19,7 @@ struct LedgerCommand: AsyncParsableCommand {
             TiersCommand.self, SatisfactionCommand.self, AttentionCommand.self, CareDatesCommand.self, KPIsCommand.self,
             AuditCommand.self, BackupCommand.self, RestoreCommand.self,
             ForgetCommand.self, RotateKeyCommand.self,
+            VerifyCommand.self, DigestCommand.self,
         ]
     )
 
