@@ -109,7 +109,7 @@ private final class AppendersState: Sendable {
         #expect(try Self.mode(backup + "/backup.json") == 0o600)
         #expect(manifest.head == 5_000 && manifest.eventCount == 5_000)
         #expect(manifest.streamCount == 5)
-        #expect(manifest.ledgerFormatVersion == 1 && manifest.backupFormat == 1)
+        #expect(manifest.ledgerFormatVersion == 2 && manifest.backupFormat == 1)
         #expect(manifest.source == folder.path)
         #expect(manifest.startedAt >= started.addingTimeInterval(-0.001) && manifest.finishedAt >= manifest.startedAt)
         #expect(manifest.lastRecordedAt == (try store.totals().lastRecordedAt))
