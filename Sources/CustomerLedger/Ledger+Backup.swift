@@ -12,10 +12,12 @@ extension Ledger {
         try await store.backup(to: folder)
     }
 
-    /// Restores a backup into a new ledger folder, never over an existing ledger: see
-    /// ``LMDBEventStore/restore(backup:to:)``. Open the result with ``open(at:options:policies:masterKey:)`` (with the master key of the ledger it was taken from, if it had one).
+    /// Restores a backup into a new ledger folder, never over an existing ledger, and
+    /// verifies its hash chain: see ``LMDBEventStore/restore(backup:to:verifying:)``. Open the
+    /// result with ``open(at:options:policies:masterKey:)`` (with the master key of the ledger
+    /// it was taken from, if it had one).
     @discardableResult
-    public static func restore(backup: String, to path: String) async throws(LedgerError) -> BackupManifest {
-        try await LMDBEventStore.restore(backup: backup, to: path)
+    public static func restore(backup: String, to path: String, verifying: Bool = true) async throws(LedgerError) -> BackupManifest {
+        try await LMDBEventStore.restore(backup: backup, to: path, verifying: verifying)
     }
 }

@@ -25,6 +25,7 @@ extension LMDBEventStore {
     /// - Throws: `LedgerError` with `invalidInput` for a file or a folder that is not
     ///   empty, `closed` when the store is closed, `permissionDenied` or `storageFailure`
     ///   when the copy cannot be written (nothing of it is left behind).
+    @discardableResult
     public func backup(to folder: String) async throws(LedgerError) -> BackupManifest {
         try await Self.onOwnThread("ledger-backup") { () throws(LedgerError) in try self.backupNow(to: folder) }
     }
@@ -32,20 +33,25 @@ extension LMDBEventStore {
     /// Restores a backup made by ``backup(to:)`` into a new ledger folder `path`.
     ///
     /// The backup's data file is copied, checked against the SHA-256 and size in its
-    /// manifest, and its head compared with the manifest's. The backup itself is not
-    /// changed, so it can be restored again. Open the restored ledger as any other.
+    /// manifest, and its head and chain head compared with the manifest's. Then, when
+    /// `verifying`, the restored ledger is opened and its whole hash chain recomputed
+    /// (``verify(against:incrementally:recordsPerTransaction:progress:)``): a restore
+    /// gives a ledger that verifies, or nothing. The backup itself is not changed, so it
+    /// can be restored again. Open the restored ledger as any other.
     ///
     /// - Parameters:
     ///   - backup: the backup folder (holding `backup.json` and `data.mdb`).
     ///   - path: a folder that does not exist yet or is empty: restoring never overwrites a
     ///     ledger.
+    ///   - verifying: whether to recompute the restored ledger's hash chain (it reads the
+    ///     whole log once).
     /// - Throws: `LedgerError` with `invalidInput` when `backup` is not a complete backup
     ///   or `path` is not new or empty, `corrupted` when the data file does not match its
-    ///   manifest (nothing is left at `path` then), `unsupportedFormat` for a backup of a
-    ///   newer version.
+    ///   manifest or its chain does not verify (nothing is left at `path` then),
+    ///   `unsupportedFormat` for a backup of a newer version.
     @discardableResult
-    public static func restore(backup: String, to path: String) async throws(LedgerError) -> BackupManifest {
-        try await onOwnThread("ledger-restore") { () throws(LedgerError) in try restoreNow(backup: backup, to: path) }
+    public static func restore(backup: String, to path: String, verifying: Bool = true) async throws(LedgerError) -> BackupManifest {
+        try await onOwnThread("ledger-restore") { () throws(LedgerError) in try restoreNow(backup: backup, to: path, verifying: verifying) }
     }
 
     /// Reads and checks the manifest of the backup in `folder` without restoring it.
@@ -99,7 +105,7 @@ extension LMDBEventStore {
             let manifest = BackupManifest(
                 ledgerFormatVersion: copy.formatVersion, head: copy.head.position,
                 lastRecordedAt: copy.head.position == .start ? nil : Date(microsecondsSince1970: copy.head.recordedAt),
-                streamCount: copy.streamCount, startedAt: startedAt, finishedAt: Date(microsecondsSince1970: Date().microsecondsSince1970), source: path,
+                chainHash: copy.head.hash, streamCount: copy.streamCount, startedAt: startedAt, finishedAt: Date(microsecondsSince1970: Date().microsecondsSince1970), source: path,
                 dataFile: "data.mdb", byteCount: file.byteCount, sha256: file.sha256
             )
             try BackupFiles.writeNewFile(try Self.encode(manifest), to: folder + "/" + BackupManifest.fileName)
@@ -114,7 +120,7 @@ extension LMDBEventStore {
         }
     }
 
-    static func restoreNow(backup: String, to path: String) throws(LedgerError) -> BackupManifest {
+    static func restoreNow(backup: String, to path: String, verifying: Bool) throws(LedgerError) -> BackupManifest {
         let manifest = try backupManifest(in: backup)
         let created = try BackupFiles.prepareEmptyFolder(path, purpose: "restore")
         let dataPath = path + "/data.mdb"
@@ -128,11 +134,26 @@ extension LMDBEventStore {
             }
             try BackupFiles.syncFolder(path)
             let copy = try BackupCopy.inspect(path)
-            guard copy.head.position == manifest.head else {
-                throw LedgerError(.corrupted, "The restored ledger's head is position \(copy.head.position), but the backup's manifest says \(manifest.head): the backup is not to be trusted.")
+            guard copy.head.position == manifest.head, manifest.chainHash.map({ $0 == copy.head.hash }) ?? true else {
+                throw LedgerError(
+                    .corrupted,
+                    "The restored ledger's head is position \(copy.head.position) with chain hash \(copy.head.hash.hex), but the backup's manifest says \(manifest.head) with \(manifest.chainHash?.hex ?? "none"): the backup is not to be trusted."
+                )
+            }
+            if verifying {
+                let store = try LMDBEventStore.open(at: path)
+                defer { store.close() }
+                let report = try store.verify()
+                if let problem = report.problem {
+                    throw LedgerError(
+                        .corrupted,
+                        "The restored ledger's hash chain does not verify at position \(problem.position) (\(problem.kind)): \(problem.message) The backup was made from a ledger that had been changed; use another backup."
+                    )
+                }
             }
             return manifest
         } catch {
+            unlink(path + "/lock.mdb")
             unlink(dataPath)
             if created { rmdir(path) }
             throw error

@@ -6,8 +6,8 @@ public import LedgerCore
 ///
 /// ```json
 /// {"backupFormat":1,"byteCount":1310720,"dataFile":"data.mdb","finishedAt":"…","head":48213,
-///  "lastRecordedAt":"…","ledgerFormatVersion":1,"sha256":"9f…","source":"/srv/ledger",
-///  "startedAt":"…","streamCount":4000}
+///  "chainHash":"5c…","lastRecordedAt":"…","ledgerFormatVersion":2,"sha256":"9f…",
+///  "source":"/srv/ledger","startedAt":"…","streamCount":4000}
 /// ```
 public struct BackupManifest: Sendable, Hashable, Codable {
     /// The layout of this manifest and its folder; this library writes and reads 1.
@@ -18,6 +18,9 @@ public struct BackupManifest: Sendable, Hashable, Codable {
     public var head: LogPosition
     /// When the event at ``head`` was recorded; `nil` for an empty ledger.
     public var lastRecordedAt: Date?
+    /// The hash chain's link at ``head`` (docs/audit-chain.md): the copy's chain head,
+    /// ``ChainHash/genesis`` for an empty ledger; `nil` in a manifest written without it.
+    public var chainHash: ChainHash?
     /// Customers (streams) in the copy.
     public var streamCount: UInt64
     /// When the backup was asked for: every event committed before then is in the copy.
@@ -36,6 +39,13 @@ public struct BackupManifest: Sendable, Hashable, Codable {
     /// The events in the copy: positions have no gaps, so it is the head.
     public var eventCount: UInt64 { head.rawValue }
 
+    /// The copy's chain head as a digest: verifying the original ledger against it proves
+    /// that the original's log up to ``head`` is still what the backup holds
+    /// (`LMDBEventStore/verify(against:incrementally:recordsPerTransaction:progress:)`).
+    public var digest: LedgerDigest? {
+        chainHash.map { LedgerDigest(position: head, hash: $0, time: finishedAt) }
+    }
+
     /// The manifest's file name inside a backup folder.
     public static let fileName = "backup.json"
     /// The backup format this library writes and the newest it reads.
@@ -43,12 +53,13 @@ public struct BackupManifest: Sendable, Hashable, Codable {
 
     public init(
         backupFormat: Int = BackupManifest.currentFormat, ledgerFormatVersion: UInt32, head: LogPosition, lastRecordedAt: Date?,
-        streamCount: UInt64, startedAt: Date, finishedAt: Date, source: String, dataFile: String, byteCount: Int, sha256: String
+        chainHash: ChainHash?, streamCount: UInt64, startedAt: Date, finishedAt: Date, source: String, dataFile: String, byteCount: Int, sha256: String
     ) {
         self.backupFormat = backupFormat
         self.ledgerFormatVersion = ledgerFormatVersion
         self.head = head
         self.lastRecordedAt = lastRecordedAt
+        self.chainHash = chainHash
         self.streamCount = streamCount
         self.startedAt = startedAt
         self.finishedAt = finishedAt
@@ -59,7 +70,7 @@ public struct BackupManifest: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case backupFormat, ledgerFormatVersion, head, lastRecordedAt, streamCount, startedAt, finishedAt, source, dataFile, byteCount, sha256
+        case backupFormat, ledgerFormatVersion, head, lastRecordedAt, chainHash, streamCount, startedAt, finishedAt, source, dataFile, byteCount, sha256
     }
 
     // Times are written as ISO 8601 UTC with microseconds, the ledger's own resolution.
@@ -69,6 +80,7 @@ public struct BackupManifest: Sendable, Hashable, Codable {
         ledgerFormatVersion = try container.decode(UInt32.self, forKey: .ledgerFormatVersion)
         head = try container.decode(LogPosition.self, forKey: .head)
         lastRecordedAt = try container.decodeIfPresent(String.self, forKey: .lastRecordedAt).map { try Self.time($0, .lastRecordedAt, container) }
+        chainHash = try container.decodeIfPresent(ChainHash.self, forKey: .chainHash)
         streamCount = try container.decode(UInt64.self, forKey: .streamCount)
         startedAt = try Self.time(try container.decode(String.self, forKey: .startedAt), .startedAt, container)
         finishedAt = try Self.time(try container.decode(String.self, forKey: .finishedAt), .finishedAt, container)
@@ -84,6 +96,7 @@ public struct BackupManifest: Sendable, Hashable, Codable {
         try container.encode(ledgerFormatVersion, forKey: .ledgerFormatVersion)
         try container.encode(head, forKey: .head)
         try container.encodeIfPresent(lastRecordedAt.map { iso8601Microseconds($0.microsecondsSince1970) }, forKey: .lastRecordedAt)
+        try container.encodeIfPresent(chainHash, forKey: .chainHash)
         try container.encode(streamCount, forKey: .streamCount)
         try container.encode(iso8601Microseconds(startedAt.microsecondsSince1970), forKey: .startedAt)
         try container.encode(iso8601Microseconds(finishedAt.microsecondsSince1970), forKey: .finishedAt)

@@ -12,8 +12,8 @@ struct BackupCommand: AsyncParsableCommand {
             began is in it, and appends by other processes go on meanwhile. It is compacted \
             (free pages left out). DIR must not exist or be empty; it gets mode 0700, the \
             data file 0600, and backup.json, written last, records the copy's head and the \
-            data file's SHA-256. Restore it with 'ledger restore DIR --path NEW'. See \
-            docs/backups.md.
+            data file's SHA-256 and the chain hash at its head. Restore it with 'ledger restore \
+            DIR --path NEW'. See docs/backups.md.
             """
     )
 
@@ -47,6 +47,7 @@ struct BackupCommand: AsyncParsableCommand {
             ("events", String(manifest.eventCount)),
             ("customers", String(manifest.streamCount)),
             ("last recorded", Show.date(manifest.lastRecordedAt)),
+            ("chain hash", manifest.chainHash?.hex ?? "-"),
             ("started", Timestamp.format(manifest.startedAt)),
             ("data file", "\(manifest.dataFile), \(manifest.byteCount) bytes"),
             ("sha256", manifest.sha256),
@@ -63,6 +64,7 @@ struct BackupCommand: AsyncParsableCommand {
             ("events", .integer(manifest.eventCount)),
             ("customers", .integer(manifest.streamCount)),
             ("lastRecordedAt", .date(manifest.lastRecordedAt)),
+            ("chainHash", .optional(manifest.chainHash?.hex)),
             ("startedAt", .date(manifest.startedAt)),
             ("finishedAt", .date(manifest.finishedAt)),
             ("ledgerFormatVersion", .integer(manifest.ledgerFormatVersion)),

@@ -10,8 +10,9 @@ struct RestoreCommand: AsyncParsableCommand {
         discussion: """
             The ledger folder (--path) must not exist or be empty: a restore never \
             overwrites a ledger. The backup's data file is checked against the SHA-256 in \
-            its backup.json, copied, and the restored ledger opened to check its head. The \
-            backup is left as it was. See docs/backups.md.
+            its backup.json and copied, and the restored ledger's hash chain is verified \
+            (as 'ledger verify' does; --no-verify skips it). The backup is left as it was. \
+            See docs/backups.md.
             """
     )
 
@@ -20,13 +21,17 @@ struct RestoreCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The backup folder 'ledger backup' wrote.", valueName: "backup"), completion: .directory)
     var backup: String
 
+    @Flag(name: .customLong("verify"), inversion: .prefixedNo, help: "Recompute the restored ledger's hash chain (reads the whole log once).")
+    var verifying = true
+
     mutating func run() async throws {
         let clock = ContinuousClock()
         let started = clock.now
-        let manifest = try await Ledger.restore(backup: backup, to: ledgerOptions.path)
+        let manifest = try await Ledger.restore(backup: backup, to: ledgerOptions.path, verifying: verifying)
         let ledger = try ledgerOptions.openExistingLedger()
         defer { ledger.close() }
         let totals = try ledger.totals()
+        let digest = try ledger.digest()
         guard totals.head == manifest.head else {
             throw CommandFailure("The restored ledger at \(ledgerOptions.path) has head \(totals.head), but the backup says \(manifest.head): do not use it.")
         }
@@ -39,6 +44,7 @@ struct RestoreCommand: AsyncParsableCommand {
             ("last recorded", Show.date(totals.lastRecordedAt)),
             ("backup started", Timestamp.format(manifest.startedAt)),
             ("sha256", "\(manifest.sha256) (checked)"),
+            ("chain hash", digest.hash.hex + (verifying ? " (verified)" : " (not verified)")),
             ("time", ImportCommand.seconds(clock.now - started)),
         ], to: output)
         try output.finish()

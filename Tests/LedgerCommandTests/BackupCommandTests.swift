@@ -31,6 +31,13 @@ import Testing
             #expect(restoredRun.stdoutLines.first == "Restored \(backup) into \(restored).")
             #expect(restoredRun.stdoutLines.contains("events          \(events.count)"))
             #expect(try storedEvents(at: restored) == events)
+            // Restore verified the chain; it is the original's, link for link.
+            let digest = try await LedgerTool.run(["digest", "--path", original])
+            let originalHash = try #require(try jsonObject(digest.stdout)["hash"] as? String)
+            #expect(backedUp.stdoutLines.contains("chain hash     \(originalHash)"))
+            #expect(restoredRun.stdoutLines.contains("chain hash      \(originalHash) (verified)"))
+            let verified = try await LedgerTool.run(["verify", "--path", restored])
+            #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
             #expect(try Self.mode(restored) == 0o700)
             #expect(try Self.mode(restored + "/data.mdb") == 0o600)
         }
@@ -50,6 +57,7 @@ import Testing
             let onDisk = try LMDBEventStore.backupManifest(in: backup)
             #expect(document["sha256"] as? String == onDisk.sha256)
             #expect(document["byteCount"] as? Int == onDisk.byteCount)
+            #expect(document["chainHash"] as? String == onDisk.chainHash?.hex)
         }
     }
 

@@ -51,6 +51,17 @@ import Testing
             let again = try await LedgerTool.run(["export", "--path", copy])
             #expect(again.stdout == (try String(contentsOfFile: exportFile, encoding: .utf8)))
 
+            // The new ledger verifies: its chain is its own, computed as it appended.
+            let verified = try await LedgerTool.run(["verify", "--path", copy, "--json"])
+            #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+            // Every record was stored the same way (binary built-ins, type numbers in the same
+            // first-use order), so the two chains are equal link for link (docs/audit.md).
+            let sourceDigest = try jsonObject(try await LedgerTool.run(["digest", "--path", original]).stdout)
+            let copyDigest = try jsonObject(try await LedgerTool.run(["digest", "--path", copy]).stdout)
+            #expect(copyDigest["position"] as? Int == before.count)
+            #expect(copyDigest["position"] as? Int == sourceDigest["position"] as? Int)
+            #expect(copyDigest["hash"] as? String == sourceDigest["hash"] as? String)
+
             // Audits of the two agree, event for event.
             let customer = try #require(before.first { $0.type == "purchase.completed" }?.stream.rawValue)
             let auditBefore = try await LedgerTool.run(["audit", customer, "--as-of", "2025-12-31", "--json", "--path", original])

@@ -92,6 +92,14 @@ private final class AppendersState: Sendable {
             #expect(versions == Array(0..<UInt64(versions.count)).map { $0 + 1 })
         }
         #expect(try copy.totals().streamCount == manifest.streamCount)
+        // It verifies: its chain holds, its head is the manifest's, and the original's log up
+        // to that head is still what the backup holds.
+        let report = try copy.verify()
+        #expect(report.isIntact, "\(String(describing: report.problem))")
+        #expect(report.eventsVerified == manifest.head.rawValue)
+        #expect(try copy.digest().hash == manifest.chainHash)
+        let digest = try #require(manifest.digest)
+        #expect(try store.verify(against: digest).isIntact)
     }
 
     @Test func theBackupFolderHoldsACompactedPrivateCopyAndAManifestWrittenLast() async throws {
@@ -114,6 +122,8 @@ private final class AppendersState: Sendable {
         #expect(manifest.startedAt >= started.addingTimeInterval(-0.001) && manifest.finishedAt >= manifest.startedAt)
         #expect(manifest.lastRecordedAt == (try store.totals().lastRecordedAt))
         #expect(manifest.sha256.count == 64)
+        #expect(manifest.chainHash == (try store.digest().hash))
+        #expect(manifest.digest?.position == 5_000)
         let dataSize = try #require(try FileManager.default.attributesOfItem(atPath: backup + "/data.mdb")[.size] as? Int)
         #expect(manifest.byteCount == dataSize)
         // Compacted: no free pages, so never larger than the ledger's own file.
@@ -178,6 +188,7 @@ private final class AppendersState: Sendable {
         defer { store.close() }
         let manifest = try await store.backup(to: folder.path + "-backup")
         #expect(manifest.head == .start && manifest.lastRecordedAt == nil && manifest.streamCount == 0)
+        #expect(manifest.chainHash == .genesis)
         try await LMDBEventStore.restore(backup: folder.path + "-backup", to: folder.path + "-restored")
         let restored = try LMDBEventStore.open(at: folder.path + "-restored")
         defer { restored.close() }
@@ -293,6 +304,58 @@ private final class AppendersState: Sendable {
         #expect(error?.code == .corrupted)
         #expect(error?.message.contains("does not match its manifest") == true)
         #expect(!FileManager.default.fileExists(atPath: folder.path + "-restored"))
+    }
+
+    @Test func restoreRefusesABackupWhoseChainDoesNotVerifyAndLeavesNothing() async throws {
+        // A backup made from a ledger whose stored event was changed behind the library's
+        // back: its data file matches its manifest, but the chain gives it away.
+        let folder = TemporaryFolder()
+        let store = try LMDBEventStore.open(at: folder.path)
+        for index in 0..<10 { try await store.append([sampleEvent(body: #"{"note":"event-\#(index)-TAMPERME"}"#)], to: "C1") }
+        let backup = folder.path + "-backup"
+        try await store.backup(to: backup)
+        store.close()
+        let dataPath = backup + "/data.mdb"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: dataPath))
+        let range = try #require(bytes.range(of: Data("event-4-TAMPERME".utf8)))
+        bytes[range.lowerBound + 6] = UInt8(ascii: "9")
+        try bytes.write(to: URL(fileURLWithPath: dataPath))
+        let digest = try Self.sha256(of: dataPath)
+        let manifestPath = backup + "/backup.json"
+        let manifest = try LMDBEventStore.backupManifest(in: backup)
+        let text = try String(contentsOfFile: manifestPath, encoding: .utf8).replacingOccurrences(of: manifest.sha256, with: digest)
+        try text.write(toFile: manifestPath, atomically: false, encoding: .utf8)
+
+        let error = await #expect(throws: LedgerError.self) {
+            try await LMDBEventStore.restore(backup: backup, to: folder.path + "-restored")
+        }
+        #expect(error?.code == .corrupted)
+        #expect(error?.message.contains("does not verify at position 5") == true)
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "-restored"))
+        // Without verification the same backup restores, for whoever needs to look at it.
+        try await LMDBEventStore.restore(backup: backup, to: folder.path + "-unverified", verifying: false)
+        let restored = try LMDBEventStore.open(at: folder.path + "-unverified")
+        defer { restored.close() }
+        #expect(try restored.verify().problem?.position == 5)
+    }
+
+    /// The SHA-256 of a file, by the system's own tool: an independent check of the manifest.
+    static func sha256(of path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = [path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output.prefix(64), as: UTF8.self)
+    }
+
+    @Test func theManifestsDigestIsTheDataFilesSHA256() async throws {
+        let folder = TemporaryFolder()
+        let manifest = try await Self.backedUp(folder)
+        #expect(manifest.sha256 == (try Self.sha256(of: folder.path + "-backup/data.mdb")))
     }
 
     @Test func aManifestOfANewerFormatIsRefused() async throws {
