@@ -114,6 +114,20 @@ package struct ProjectionTransaction {
         try set(ProjectionKey.make(ProjectionKey.snapshot, name, version: version, suffix: customer), bytes)
     }
 
+    /// The versions of a projection that have a checkpoint, ascending.
+    package func versions(of name: String) throws -> [UInt32] {
+        let prefix = ProjectionKey.make(ProjectionKey.checkpoint, name, version: nil) + [0]
+        var versions: [UInt32] = []
+        try transaction.withCursor(schema.projections) { cursor in
+            var entry = try prefix.withUnsafeBytes { try cursor.seek($0) }
+            while let (key, _) = entry, key.count == prefix.count + 4, key.starts(with: prefix) {
+                versions.append(key.readBE(UInt32.self, at: prefix.count))
+                entry = try cursor.move(MDB_NEXT)
+            }
+        }
+        return versions
+    }
+
     /// Removes everything stored for one version of a projection: states, checkpoint,
     /// snapshots. Returns how many entries went.
     @discardableResult

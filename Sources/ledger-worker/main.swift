@@ -4,7 +4,8 @@
 //   ledger-worker append PATH FIRST COUNT SIZE   appends batches FIRST..<FIRST+COUNT of SIZE
 //                                                events each, printing "acked N" after each
 //   ledger-worker project PATH BATCH              runs PositionsFolded in the background,
-//                                                BATCH events per checkpoint, until killed
+//                                                BATCH events per checkpoint, printing
+//                                                "folded N" after each, until killed
 import CustomerLedger
 import Foundation
 import LedgerFaultSupport
@@ -32,7 +33,9 @@ do {
     case "project" where arguments.count == 4:
         var batching = ProjectionBatching()
         batching.events = Int(arguments[3])!
-        let running = try await ledger.startProjection(PositionsFolded(), mode: .background, registry: EventTypeRegistry(), progress: nil, batching: batching)
+        let running = try await ledger.startProjection(PositionsFolded(), mode: .background, registry: EventTypeRegistry(), progress: { progress in
+            say("folded \(progress.eventsDone)")
+        }, batching: batching)
         say("running")
         try await running.waitUntilCaughtUp()
         say("caught up")

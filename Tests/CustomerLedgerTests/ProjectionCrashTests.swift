@@ -7,7 +7,7 @@ import Testing
 /// any moment: `ledger-worker project` is SIGKILLed mid-catch-up, again and again, and
 /// what it left is compared with an on-demand fold up to the stored checkpoint.
 @Suite struct ProjectionCrashTests {
-    @Test func stateAndCheckpointAgreeAfterTheProcessIsKilledMidCatchUp() async throws {
+    @Test(.timeLimit(.minutes(2))) func stateAndCheckpointAgreeAfterTheProcessIsKilledMidCatchUp() async throws {
         let worker = try #require(Worker.executable, "ledger-worker was not built next to the tests")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("projection-crash-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -22,8 +22,9 @@ import Testing
         var killedMidCatchUp = 0
         for _ in 0..<6 {
             let process = try Worker.start(worker, ["project", path, "50"])
-            try await process.waitForLine("running")
-            try await Task.sleep(for: .milliseconds(10 + random.below(100)))
+            // Killed after a random number of batches, at a random moment of the next one.
+            try await process.waitForLines(prefix: "folded", count: 1 + random.below(40), orUntil: "caught up")
+            try await Task.sleep(for: .microseconds(random.below(3_000)))
             process.kill()
             let ledger = try Ledger.open(at: path)
             let (checkpoint, stored) = try storedStates(of: PositionsFolded(), in: ledger)
@@ -46,7 +47,7 @@ import Testing
         await running.stop()
     }
 
-    @Test func aPersistentProjectionFollowsAnotherProcesssAppends() async throws {
+    @Test(.timeLimit(.minutes(2))) func aPersistentProjectionFollowsAnotherProcesssAppends() async throws {
         let worker = try #require(Worker.executable, "ledger-worker was not built next to the tests")
         let fixture = try LedgerFixture()
         let path = fixture.folder.appendingPathComponent("ledger").path
@@ -107,6 +108,18 @@ struct Worker {
     func waitForLine(_ line: String) async throws {
         var seen = ""
         while !seen.split(separator: "\n").contains(Substring(line)) {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { throw WorkerEnded(output: seen) }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+    }
+
+    /// Waits until the worker has printed `count` lines starting with `prefix`, or
+    /// `orUntil` (the worker then prints no more of them).
+    func waitForLines(prefix: String, count: Int, orUntil last: String) async throws {
+        var seen = ""
+        while seen.split(separator: "\n").filter({ $0.hasPrefix(prefix) }).count < count,
+              !seen.split(separator: "\n").contains(Substring(last)) {
             let chunk = output.fileHandleForReading.availableData
             guard !chunk.isEmpty else { throw WorkerEnded(output: seen) }
             seen += String(decoding: chunk, as: UTF8.self)

@@ -73,7 +73,7 @@ extension Ledger {
         var state = projection.initialState()
         var steps: [ProjectionAudit<P.State>.Step] = []
         for record in history.records.sorted(by: { $0.position < $1.position }) {
-            guard let event = try Self.projected(record, key: key, registry) else { continue }
+            guard let event = try Self.projected(record, key: key, projection, registry) else { continue }
             let before = state
             try Self.apply(projection, event, to: &state)
             steps.append(.init(event: AuditedEvent(record), changedState: Self.differs(before, state)))

@@ -9,13 +9,15 @@ extension Ledger {
     /// serving reads, and replaces it in one transaction once it has caught up; the old
     /// version's state is then removed. Until then this version's reads throw
     /// `LedgerError.Code.projectionNotReady`, and the old version's instance (if this
-    /// process runs it) keeps serving. ``rebuild(_:as:progress:)`` does that switch for an
+    /// process runs it) keeps serving. ``rebuild(_:as:registry:progress:)`` does that switch for an
     /// instance that is running.
     ///
     /// - Parameters:
+    ///   - projection: the projection to keep; its name and version say where its state is.
     ///   - mode: ``ProjectionMode/background`` (the default) or ``ProjectionMode/inline``.
     ///   - registry: the host event types and the unknown-event policy the projection sees.
-    ///   - progress: called after each batch while the projection is behind the log.
+    ///   - progress: called after each batch until the projection has first caught up with
+    ///     the log (the build), not for the batches that follow it live.
     /// - Throws: `LedgerError.Code.invalidInput` for a bad name or when this version runs
     ///   in this process already; `LedgerError.Code.projectionNotReady` when a newer version
     ///   already serves reads.
@@ -49,12 +51,16 @@ extension Ledger {
 
     /// Builds `newVersion` beside the running `current` instance, which keeps serving reads
     /// meanwhile; returns the new instance once it has caught up and replaced the old one
-    /// (which then stops). Progress is reported after each batch.
+    /// (which then stops). Progress is reported after each batch of the build.
+    ///
+    /// The new instance runs in `current`'s mode, with `registry` when given (a new
+    /// version may need new upcasters), else with `current`'s.
     /// - Throws: `LedgerError.Code.invalidInput` unless `newVersion` has the same name and a
     ///   higher version; the error that stopped the build.
     public func rebuild<Old: Projection, New: Projection>(
         _ current: PersistentProjection<Old>,
         as newVersion: New,
+        registry: EventTypeRegistry? = nil,
         progress: (@Sendable (ProjectionProgress) -> Void)? = nil
     ) async throws(LedgerError) -> PersistentProjection<New> where New.State: Codable {
         guard newVersion.name == current.projection.name, newVersion.version > current.projection.version else {
@@ -63,7 +69,7 @@ extension Ledger {
                 "A rebuild of \(current.projection.name) version \(current.projection.version) needs the same name and a higher version, not \(newVersion.name) version \(newVersion.version)."
             )
         }
-        let rebuilt = try await startProjection(newVersion, mode: current.mode, registry: current.registry, progress: progress, batching: current.batching)
+        let rebuilt = try await startProjection(newVersion, mode: current.mode, registry: registry ?? current.registry, progress: progress, batching: current.batching)
         try await rebuilt.waitUntilCaughtUp()
         await current.stop()
         return rebuilt

@@ -31,9 +31,9 @@ extension Ledger {
     ) throws(LedgerError) -> [String: P.State] {
         var states: [String: P.State] = [:]
         do {
-            try forEachCustomerEvent(asOf: asOf) { owner, record in
+            try forEachCustomerEvent(asOf: asOf, filter: projection.eventTypes) { owner, record in
                 let key = projection.keying == .global ? ProjectionKeying.globalKey : owner.rawValue
-                guard let event = try Self.projected(record, key: key, registry) else { return }
+                guard let event = try Self.projected(record, key: key, projection, registry) else { return }
                 try Self.apply(projection, event, to: &states[key, default: projection.initialState()])
             }
         } catch {
@@ -47,14 +47,15 @@ extension Ledger {
         _ records: some Sequence<CustomerEventRecord>, into state: inout P.State, key: String, _ projection: P, _ registry: EventTypeRegistry
     ) throws(LedgerError) {
         for record in records {
-            guard let event = try projected(record, key: key, registry) else { continue }
+            guard let event = try projected(record, key: key, projection, registry) else { continue }
             try apply(projection, event, to: &state)
         }
     }
 
-    /// The event a projection sees, or `nil` when the registry's unknown-event policy
-    /// skips it.
-    static func projected(_ record: CustomerEventRecord, key: String, _ registry: EventTypeRegistry) throws(LedgerError) -> ProjectedEvent? {
+    /// The event a projection sees, or `nil` when it is not of the projection's types or
+    /// the registry's unknown-event policy skips it.
+    static func projected<P: Projection>(_ record: CustomerEventRecord, key: String, _ projection: P, _ registry: EventTypeRegistry) throws(LedgerError) -> ProjectedEvent? {
+        if let types = projection.eventTypes.types, !types.contains(record.event.typeName) { return nil }
         if case .other(let recorded) = record.event, !registry.knows(recorded.type), try registry.resolve(recorded) == nil {
             return nil
         }

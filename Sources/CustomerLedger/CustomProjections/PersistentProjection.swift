@@ -26,6 +26,8 @@ public final class PersistentProjection<P: Projection>: Sendable where P.State: 
     let batching: ProjectionBatching
     private let task = Mutex<Task<Void, Never>?>(nil)
     private let failure = Mutex<LedgerError?>(nil)
+    /// Set once this version serves reads and, inline, updates inside appends.
+    private let following = Mutex(false)
 
     init(
         _ projection: P, mode: ProjectionMode, ledger: Ledger, registry: EventTypeRegistry,
@@ -78,14 +80,15 @@ public final class PersistentProjection<P: Projection>: Sendable where P.State: 
     }
 
     /// Returns once this version serves reads and has folded every event appended before
-    /// the call.
+    /// the call; for an inline projection, also once appends update it (so from then on
+    /// its state is current when an append returns).
     /// - Throws: the error that stopped the projection, or `LedgerError.Code.closed`.
     public func waitUntilCaughtUp() async throws(LedgerError) {
         let target = try ledger.head()
         while true {
             let status = try status()
             if let failure = status.failure { throw failure }
-            if status.isActive, status.checkpoint >= target { return }
+            if status.isActive, status.checkpoint >= target, following.withLock({ $0 }) { return }
             if let active = status.activeVersion, active > projection.version {
                 throw LedgerError(.projectionNotReady, "Projection \(projection.name) version \(projection.version) was replaced by version \(active).")
             }
@@ -106,6 +109,10 @@ public final class PersistentProjection<P: Projection>: Sendable where P.State: 
 
     func start() {
         task.withLock { $0 = Task { await self.follow() } }
+    }
+
+    func markFollowing() {
+        following.withLock { $0 = true }
     }
 
     func fail(_ error: LedgerError) {
@@ -139,9 +146,9 @@ public final class PersistentProjection<P: Projection>: Sendable where P.State: 
         }
     }
 
-    static func encode(_ state: P.State, of projection: P) throws(LedgerError) -> [UInt8] {
+    static func encode(_ state: P.State, of projection: P, with encoder: JSONEncoder = JSONEncoder()) throws(LedgerError) -> [UInt8] {
         do {
-            return Array(try JSONEncoder().encode(state))
+            return Array(try encoder.encode(state))
         } catch {
             throw LedgerError(.projectionFailed, "A state of projection \(projection.name) does not encode as JSON: \(error).")
         }

@@ -19,7 +19,7 @@ public import LedgerCore
 ///
 /// Run it on demand with ``Ledger/project(_:for:asOf:registry:)`` or
 /// ``Ledger/project(_:asOf:registry:)``, or keep its state in the ledger with
-/// ``Ledger/startProjection(_:mode:registry:)``. `apply` must be deterministic: a rebuild
+/// ``Ledger/startProjection(_:mode:registry:progress:)``. `apply` must be deterministic: a rebuild
 /// folds the same events again and must reach the same state.
 public protocol Projection: Sendable {
     /// What the projection keeps per key.
@@ -32,6 +32,10 @@ public protocol Projection: Sendable {
     var version: UInt32 { get }
     /// One state per customer (the default) or one for the whole ledger.
     var keying: ProjectionKeying { get }
+    /// The event types `apply` reads (the default: all). Events of other types are not
+    /// decoded and never reach `apply`, in every way the projection runs: declaring them
+    /// makes a rebuild skip the rest of the log cheaply.
+    var eventTypes: EventTypeFilter { get }
 
     /// The state before any event.
     func initialState() -> State
@@ -42,6 +46,7 @@ public protocol Projection: Sendable {
 
 extension Projection {
     public var keying: ProjectionKeying { .customer }
+    public var eventTypes: EventTypeFilter { .all }
 }
 
 /// How a projection's states are keyed.

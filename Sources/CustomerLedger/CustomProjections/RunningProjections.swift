@@ -75,7 +75,7 @@ extension PersistentProjection: InlineUpdating {
             if states[key] == nil {
                 states[key] = try Self.decode(storage.state(name, version: version, key: key), of: projection) ?? projection.initialState()
             }
-            guard let event = try Ledger.projected(try CustomerEventRecord(recorded), key: key, registry) else { continue }
+            guard let event = try Ledger.projected(try CustomerEventRecord(recorded), key: key, projection, registry) else { continue }
             try Ledger.apply(projection, event, to: &states[key]!)
         }
         for (key, state) in states { try storage.setState(name, version: version, key: key, try Self.encode(state, of: projection)) }
