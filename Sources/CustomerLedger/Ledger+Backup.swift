@@ -1,6 +1,6 @@
 extension Ledger {
     /// Takes a consistent, compacted copy of the ledger into `folder` while appends go on:
-    /// see ``LMDBEventStore/backup(to:)`` and docs/backups.md.
+    /// see `LMDBEventStore.backup(to:)` and docs/backups.md.
     ///
     /// ```swift
     /// let manifest = try await ledger.backup(to: "/backups/ledger-2024-06-30")
@@ -13,7 +13,7 @@ extension Ledger {
     }
 
     /// Restores a backup into a new ledger folder, never over an existing ledger, and
-    /// verifies its hash chain: see ``LMDBEventStore/restore(backup:to:verifying:)``. Open the
+    /// verifies its hash chain: see `LMDBEventStore.restore(backup:to:verifying:)`. Open the
     /// result with ``open(at:options:policies:masterKey:)`` (with the master key of the ledger
     /// it was taken from, if it had one).
     @discardableResult
