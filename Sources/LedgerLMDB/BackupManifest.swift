@@ -19,7 +19,7 @@ public struct BackupManifest: Sendable, Hashable, Codable {
     /// When the event at ``head`` was recorded; `nil` for an empty ledger.
     public var lastRecordedAt: Date?
     /// The hash chain's link at ``head`` (docs/audit-chain.md): the copy's chain head,
-    /// ``ChainHash/genesis`` for an empty ledger; `nil` in a manifest written without it.
+    /// `ChainHash.genesis` for an empty ledger; `nil` in a manifest written without it.
     public var chainHash: ChainHash?
     /// Customers (streams) in the copy.
     public var streamCount: UInt64
