@@ -16,10 +16,18 @@ public struct CustomerActivityProjection: Projection {
 
     public let name: String
     public let version: UInt32
+    /// Whether it declares the three event types it reads (``Projection/eventTypes``), so
+    /// a rebuild leaves the others undecoded.
+    public let declaresTypes: Bool
 
-    public init(name: String = "bench.customerActivity", version: UInt32) {
+    public init(name: String = "bench.customerActivity", version: UInt32, declaresTypes: Bool = false) {
         self.name = name
         self.version = version
+        self.declaresTypes = declaresTypes
+    }
+
+    public var eventTypes: EventTypeFilter {
+        declaresTypes ? .only([InteractionRecorded.eventType, PurchaseCompleted.eventType, RefundIssued.eventType]) : .all
     }
 
     public func initialState() -> State { State() }
@@ -64,8 +72,8 @@ public enum ProjectionWorkload {
     /// waits for the follow task, so the removal of the version it replaced (done right
     /// after the switch) is included. Returns its checkpoint.
     @discardableResult
-    public static func rebuild(_ ledger: Ledger, version: UInt32) async throws -> LogPosition {
-        let projection = try await ledger.startProjection(CustomerActivityProjection(version: version))
+    public static func rebuild(_ ledger: Ledger, version: UInt32, declaringTypes: Bool = false) async throws -> LogPosition {
+        let projection = try await ledger.startProjection(CustomerActivityProjection(version: version, declaresTypes: declaringTypes))
         try await projection.waitUntilCaughtUp()
         await projection.stop()
         return try projection.status().checkpoint

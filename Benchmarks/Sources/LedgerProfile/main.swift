@@ -175,17 +175,19 @@ case "lookup", "lookup-separate", "lookup-stream", "lookup-raw":
     let lookups = rounds * targets.count
     print("\(workload), ledger of \(customers * DomainWorkload.eventsPerCustomer) events: \(lookups) lookups in \(elapsed) = \(String(format: "%.2f", seconds * 1e6 / Double(lookups))) µs per customer (checksum \(checksum))")
     ledger.close()
-case "projection-rebuild":
+case "projection-rebuild", "projection-rebuild-typed":
     // LedgerProfile projection-rebuild [rounds]: full rebuilds of a per-customer custom
     // projection (CustomerActivityProjection) over a copy of the cached domain ledger of
     // 20,000 customers × 50 events, a new version each round (start, caught up, stop; the
     // previous version's states removed at the switch). One warm-up rebuild first.
     let ledger = try await ProjectionWorkload.ledgerCopy(customers: ProjectionWorkload.rebuildCustomers, in: folder)
     let events = ProjectionWorkload.rebuildCustomers * DomainWorkload.eventsPerCustomer
-    try await ProjectionWorkload.rebuild(ledger, version: 1)
+    // projection-rebuild-typed: the same projection declaring the three types it reads.
+    let typed = workload == "projection-rebuild-typed"
+    try await ProjectionWorkload.rebuild(ledger, version: 1, declaringTypes: typed)
     try await measure(events: rounds * events) {
         for round in 0..<rounds {
-            let checkpoint = try await ProjectionWorkload.rebuild(ledger, version: UInt32(round + 2))
+            let checkpoint = try await ProjectionWorkload.rebuild(ledger, version: UInt32(round + 2), declaringTypes: typed)
             precondition(checkpoint.rawValue == UInt64(events), "rebuilt to \(checkpoint)")
         }
     }

@@ -72,8 +72,9 @@ extension Ledger {
         let key = projection.keying == .global ? ProjectionKeying.globalKey : history.customer.rawValue
         var state = projection.initialState()
         var steps: [ProjectionAudit<P.State>.Step] = []
+        let types = projection.eventTypes.types
         for record in history.records.sorted(by: { $0.position < $1.position }) {
-            guard let event = try Self.projected(record, key: key, projection, registry) else { continue }
+            guard let event = try Self.projected(record, key: key, types: types, registry) else { continue }
             let before = state
             try Self.apply(projection, event, to: &state)
             steps.append(.init(event: AuditedEvent(record), changedState: Self.differs(before, state)))

@@ -33,7 +33,7 @@ extension Ledger {
         do {
             try forEachCustomerEvent(asOf: asOf, filter: projection.eventTypes) { owner, record in
                 let key = projection.keying == .global ? ProjectionKeying.globalKey : owner.rawValue
-                guard let event = try Self.projected(record, key: key, projection, registry) else { return }
+                guard let event = try Self.projected(record, key: key, types: nil, registry) else { return }
                 try Self.apply(projection, event, to: &states[key, default: projection.initialState()])
             }
         } catch {
@@ -46,16 +46,19 @@ extension Ledger {
     static func fold<P: Projection>(
         _ records: some Sequence<CustomerEventRecord>, into state: inout P.State, key: String, _ projection: P, _ registry: EventTypeRegistry
     ) throws(LedgerError) {
+        let types = projection.eventTypes.types
         for record in records {
-            guard let event = try projected(record, key: key, projection, registry) else { continue }
+            guard let event = try projected(record, key: key, types: types, registry) else { continue }
             try apply(projection, event, to: &state)
         }
     }
 
     /// The event a projection sees, or `nil` when it is not of the projection's types or
     /// the registry's unknown-event policy skips it.
-    static func projected<P: Projection>(_ record: CustomerEventRecord, key: String, _ projection: P, _ registry: EventTypeRegistry) throws(LedgerError) -> ProjectedEvent? {
-        if let types = projection.eventTypes.types, !types.contains(record.event.typeName) { return nil }
+    /// `types` is the projection's ``Projection/eventTypes`` (computed once per run, not
+    /// per event), or `nil` when the read already left the other types out.
+    static func projected(_ record: CustomerEventRecord, key: String, types: Set<String>?, _ registry: EventTypeRegistry) throws(LedgerError) -> ProjectedEvent? {
+        if let types, !types.contains(record.event.typeName) { return nil }
         if case .other(let recorded) = record.event, !registry.knows(recorded.type), try registry.resolve(recorded) == nil {
             return nil
         }

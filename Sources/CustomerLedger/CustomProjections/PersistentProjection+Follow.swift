@@ -134,7 +134,8 @@ extension PersistentProjection {
 
     @inline(__always)
     private func fold(_ recorded: RecordedEvent, key: String, slot: Int, into cache: inout ProjectionStateCache<P.State>) throws {
-        guard let event = try Ledger.projected(try CustomerEventRecord(recorded), key: key, projection, registry) else { return }
+        // The read left out the types the projection does not declare.
+        guard let event = try Ledger.projected(try CustomerEventRecord(recorded), key: key, types: nil, registry) else { return }
         try Ledger.apply(projection, event, to: &cache.states[slot])
         cache.markChanged(slot)
     }

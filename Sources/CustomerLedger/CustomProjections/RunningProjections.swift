@@ -70,12 +70,13 @@ extension PersistentProjection: InlineUpdating {
         pending += events.lazy.filter { $0.position > checkpoint }
         let global = projection.keying == .global
         var states: [String: P.State] = [:]
+        let types = projection.eventTypes.types
         for recorded in pending {
             let key = global ? ProjectionKeying.globalKey : recorded.stream.rawValue
             if states[key] == nil {
                 states[key] = try Self.decode(storage.state(name, version: version, key: key), of: projection) ?? projection.initialState()
             }
-            guard let event = try Ledger.projected(try CustomerEventRecord(recorded), key: key, projection, registry) else { continue }
+            guard let event = try Ledger.projected(try CustomerEventRecord(recorded), key: key, types: types, registry) else { continue }
             try Ledger.apply(projection, event, to: &states[key]!)
         }
         for (key, state) in states { try storage.setState(name, version: version, key: key, try Self.encode(state, of: projection)) }
