@@ -1,10 +1,19 @@
 import Foundation
 
 extension Date {
-    /// Microseconds since 1970-01-01T00:00:00Z, the resolution the ledger stores.
+    /// Microseconds since 1970-01-01T00:00:00Z, the resolution the ledger stores; a date
+    /// beyond what 64 bits of microseconds hold (about ±292,000 years) saturates instead of
+    /// trapping (appends refuse such dates first: ``isStorable``).
     package var microsecondsSince1970: Int64 {
-        Int64((timeIntervalSince1970 * 1_000_000).rounded())
+        Int64(exactly: (timeIntervalSince1970 * 1_000_000).rounded())
+            ?? (timeIntervalSince1970 > 0 ? .max : .min)
     }
+
+    /// The dates the ledger stores and exports exactly.
+    static let storableRange = Date(timeIntervalSince1970: -62_135_596_800)..<Date(timeIntervalSince1970: 253_402_300_800)
+
+    /// Whether the date is in the years 1 to 9999 (UTC).
+    package var isStorable: Bool { Self.storableRange.contains(self) }
 
     /// The date at a count of microseconds since 1970.
     package init(microsecondsSince1970 value: Int64) {

@@ -38,6 +38,13 @@ final class PreparedAppend: Sendable {
             if let problem = Self.typeNameProblem(events[index].type) {
                 throw LedgerError(.invalidEvent, "Event \(index) for stream \(stream) has type \(events[index].type.debugDescription), which \(problem).", stream: stream)
             }
+            if !events[index].occurredAt.isStorable {
+                throw LedgerError(
+                    .invalidEvent,
+                    "Event \(index) for stream \(stream) has occurredAt \(events[index].occurredAt.timeIntervalSince1970) s since 1970, outside the years 1–9999 the ledger stores. Nothing was written.",
+                    stream: stream
+                )
+            }
             if let problem = EventRecord.sizeProblem(events[index], maximumEventSize: maximumEventSize) {
                 throw LedgerError(.eventTooLarge, "Event \(index) for stream \(stream) \(problem). Nothing was written.", stream: stream)
             }

@@ -152,3 +152,27 @@ import Testing
         #expect(retry.positions == original.positions)
     }
 }
+
+@Suite struct OccurredAtRangeTests {
+    @Test(arguments: [1e16, -1e16, 253_402_300_800.0, -62_135_596_801.0, Double.infinity])
+    func aDateOutsideTheYearsOneToNineThousandNineHundredNinetyNineIsRefused(_ seconds: Double) async throws {
+        let folder = TemporaryFolder()
+        let store = try LMDBEventStore.open(at: folder.path)
+        defer { store.close() }
+        let event = ProposedEvent(type: "t", occurredAt: Date(timeIntervalSince1970: seconds), payload: Data())
+        let error = await #expect(throws: LedgerError.self) { try await store.append([event], to: "C1") }
+        #expect(error?.code == .invalidEvent)
+        #expect(error?.message.contains("outside the years 1–9999") == true)
+        #expect(try store.allEvents().isEmpty)
+    }
+
+    @Test func theFirstAndLastStorableDatesAreStored() async throws {
+        let folder = TemporaryFolder()
+        let store = try LMDBEventStore.open(at: folder.path)
+        defer { store.close() }
+        for seconds in [-62_135_596_800.0, 253_402_300_799.0] {
+            try await store.append([ProposedEvent(type: "t", occurredAt: Date(timeIntervalSince1970: seconds), payload: Data())], to: "C1")
+        }
+        #expect(try store.allEvents().map(\.occurredAt.timeIntervalSince1970) == [-62_135_596_800.0, 253_402_300_799.0])
+    }
+}
