@@ -135,3 +135,24 @@ import Testing
         #expect(mdb_txn_commit(transaction) == 0)
     }
 }
+
+@Suite struct TruncatedDataFileTests {
+    @Test(arguments: [8_192, 16_384, 65_536])
+    func aDataFileCutShortAfterItsHeaderIsCorruptedNotACrash(_ keptBytes: Int) async throws {
+        let folder = TemporaryFolder()
+        do {
+            let store = try LMDBEventStore.open(at: folder.path)
+            for batch in 0..<20 {
+                try await store.append((0..<50).map { _ in sampleEvent() }, to: try StreamID("C\(batch)"))
+            }
+            store.close()
+        }
+        let file = folder.path + "/data.mdb"
+        let handle = try #require(FileHandle(forWritingAtPath: file))
+        try handle.truncate(atOffset: UInt64(keptBytes))
+        try handle.close()
+        let error = try #require(throws: LedgerError.self) { try LMDBEventStore.open(at: folder.path) }
+        #expect(error.code == .corrupted)
+        #expect(error.message.contains("cut short"))
+    }
+}

@@ -34,6 +34,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             if !synced { flags |= UInt32(MDB_NOSYNC) }
             if readOnly { flags |= UInt32(MDB_RDONLY) | UInt32(MDB_NOLOCK) }
             try lmdbCheck(mdb_env_open(environment, path, flags, 0o600), "Opening the ledger at \(path)")
+            try Self.checkFileHoldsEveryPage(environment, path: path)
         } catch {
             mdb_env_close(environment)
             throw error
@@ -42,6 +43,24 @@ final class LMDBEnvironment: @unchecked Sendable {
         self.path = path
         self.mapLock = .allocate(capacity: 1)
         pthread_rwlock_init(mapLock, nil)
+    }
+
+    /// LMDB maps the file and trusts its meta page: a data file cut short after it would
+    /// fault (SIGBUS) at the first read of a missing page. Compare the size the meta page
+    /// promises with the file's before anything is read.
+    private static func checkFileHoldsEveryPage(_ environment: OpaquePointer, path: String) throws {
+        var info = MDB_envinfo()
+        var pages = MDB_stat()
+        try lmdbCheck(mdb_env_info(environment, &info), "Reading the ledger's environment info")
+        try lmdbCheck(mdb_env_stat(environment, &pages), "Reading the ledger's page size")
+        let needed = (Int(info.me_last_pgno) + 1) * Int(pages.ms_psize)
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb"))?[.size] as? Int else { return }
+        guard size >= needed else {
+            throw LedgerError(
+                .corrupted,
+                "The data file \(path)/data.mdb has \(size) bytes, but its last committed page ends at byte \(needed): the file was cut short. Restore the ledger from a backup."
+            )
+        }
     }
 
     deinit {
