@@ -80,7 +80,7 @@ import Testing
 }
 
 /// `ledger-worker`, run as a child process the test can kill.
-struct Worker {
+final class Worker {
     /// The binary, next to the test bundle like `ledger`.
     static let executable: URL? = {
         let runner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -92,6 +92,13 @@ struct Worker {
 
     let process: Process
     let output: Pipe
+    /// Everything read from its output so far.
+    private(set) var seenOutput = ""
+
+    init(process: Process, output: Pipe) {
+        self.process = process
+        self.output = output
+    }
 
     static func start(_ executable: URL, _ arguments: [String]) throws -> Worker {
         let process = Process()
@@ -106,24 +113,22 @@ struct Worker {
 
     /// Waits until the worker has printed `line` (its output is a few short lines).
     func waitForLine(_ line: String) async throws {
-        var seen = ""
-        while !seen.split(separator: "\n").contains(Substring(line)) {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw WorkerEnded(output: seen) }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
+        while !seenOutput.split(separator: "\n").contains(Substring(line)) { try readMore() }
     }
 
     /// Waits until the worker has printed `count` lines starting with `prefix`, or
     /// `orUntil` (the worker then prints no more of them).
     func waitForLines(prefix: String, count: Int, orUntil last: String) async throws {
-        var seen = ""
-        while seen.split(separator: "\n").filter({ $0.hasPrefix(prefix) }).count < count,
-              !seen.split(separator: "\n").contains(Substring(last)) {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw WorkerEnded(output: seen) }
-            seen += String(decoding: chunk, as: UTF8.self)
+        while seenOutput.split(separator: "\n").filter({ $0.hasPrefix(prefix) }).count < count,
+              !seenOutput.split(separator: "\n").contains(Substring(last)) {
+            try readMore()
         }
+    }
+
+    private func readMore() throws {
+        let chunk = output.fileHandleForReading.availableData
+        guard !chunk.isEmpty else { throw WorkerEnded(output: seenOutput) }
+        seenOutput += String(decoding: chunk, as: UTF8.self)
     }
 
     /// SIGKILL: no chance to finish a write or close anything.
