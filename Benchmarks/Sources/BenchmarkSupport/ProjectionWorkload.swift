@@ -97,7 +97,7 @@ public enum ProjectionWorkload {
         public var appendLatency: [Int]
         /// How many appends were covered before they returned.
         public var coveredBeforeReturn: Int
-        /// Projection batches (state + checkpoint writes) committed during the window.
+        /// Checkpoint advances seen during the window (each one or more batch commits).
         public var batches: Int
         /// Time from the end of the window until the projection had folded everything.
         public var drain: Duration
@@ -105,39 +105,37 @@ public enum ProjectionWorkload {
         public var appendsPerSecond: Double { Double(appended) / seconds(window) }
     }
 
-    /// Checkpoint commits, timestamped by the projection's progress callback, which the
-    /// follow task calls right after each batch's write transaction has committed.
-    final class CheckpointLog: Sendable {
-        let projection = Mutex<PersistentProjection<CustomerActivityProjection>?>(nil)
-        let marks = Mutex<[(position: UInt64, at: ContinuousClock.Instant)]>([])
-
-        func committed() {
-            let now = ContinuousClock.now
-            guard let projection = projection.withLock({ $0 }), let status = try? projection.status() else { return }
-            marks.withLock { $0.append((status.checkpoint.rawValue, now)) }
-        }
-    }
-
-    /// A projection following `ledger` in the background, caught up, with its checkpoint
-    /// commits timestamped: start it once, then run ``liveLag(_:on:tasks:seconds:rate:seed:)``
-    /// windows against it.
+    /// A projection following `ledger` in the background, caught up: start it once, then
+    /// run ``liveLag(_:on:pools:seconds:rate:sampleInterval:)`` windows against it.
     public final class Follower: Sendable {
         public let projection: PersistentProjection<CustomerActivityProjection>
-        let log: CheckpointLog
 
         public init(_ ledger: Ledger, version: UInt32 = 1) async throws {
-            let log = CheckpointLog()
-            let projection = try await ledger.startProjection(
-                CustomerActivityProjection(name: "bench.liveActivity", version: version),
-                progress: { _ in log.committed() }
-            )
-            log.projection.withLock { $0 = projection }
+            projection = try await ledger.startProjection(CustomerActivityProjection(name: "bench.liveActivity", version: version))
             try await projection.waitUntilCaughtUp()
-            self.projection = projection
-            self.log = log
         }
 
         public func stop() async { await projection.stop() }
+    }
+
+    /// Polls the projection's committed checkpoint every `interval` and timestamps each
+    /// change: when a reader could first see the state covering a position (to within
+    /// the interval), until cancelled.
+    static func watchCheckpoints(
+        of projection: PersistentProjection<CustomerActivityProjection>, every interval: Duration
+    ) -> Task<[(position: UInt64, at: ContinuousClock.Instant)], Never> {
+        Task {
+            var marks: [(position: UInt64, at: ContinuousClock.Instant)] = []
+            var last: UInt64 = (try? projection.status().checkpoint.rawValue) ?? 0
+            while !Task.isCancelled {
+                if let checkpoint = try? projection.status().checkpoint.rawValue, checkpoint > last {
+                    marks.append((checkpoint, .now))
+                    last = checkpoint
+                }
+                try? await Task.sleep(for: interval)
+            }
+            return marks
+        }
     }
 
     /// Fresh single-event appends to random customers of the ledger (`customers` × 50
@@ -162,14 +160,14 @@ public enum ProjectionWorkload {
     /// One window of sustained load with `follower` following: `tasks` tasks append single
     /// events (`pools[i]` for task i) for `seconds`, flat out when `rate` is nil, else
     /// together at `rate` events/s (each task on its own fixed schedule, catching up when
-    /// late); meanwhile `status().lag` is sampled every `sampleInterval`. Afterwards waits
-    /// until the projection has folded every event and matches each append with the first
-    /// checkpoint commit covering it.
+    /// late); meanwhile `status().lag` is sampled every `sampleInterval` and the committed
+    /// checkpoint polled every 250 µs. Afterwards waits until the projection has folded
+    /// every event and matches each append with the first checkpoint seen covering it.
     public static func liveLag(
         _ follower: Follower, on ledger: Ledger, pools: [[(stream: StreamID, event: ProposedEvent)]],
         seconds window: Double, rate: Int?, sampleInterval: Duration = .milliseconds(5)
     ) async throws -> LiveLag {
-        follower.log.marks.withLock { $0.removeAll(keepingCapacity: true) }
+        let watcher = watchCheckpoints(of: follower.projection, every: .microseconds(250))
         let start = ContinuousClock.now
         let end = start + .nanoseconds(Int64(window * 1e9))
         let projection = follower.projection
@@ -187,7 +185,12 @@ public enum ProjectionWorkload {
         try await projection.waitUntilCaughtUp()
         let drain = ContinuousClock.now - windowEnd
 
-        let marks = follower.log.marks.withLock { $0 }
+        try await Task.sleep(for: .milliseconds(2))  // a few polls, to see the last commit
+        watcher.cancel()
+        var marks = await watcher.value
+        // Should a poll have missed the last commit, it was seen by now at the latest.
+        let folded = try projection.status().checkpoint.rawValue
+        if (marks.last?.position ?? 0) < folded { marks.append((folded, windowEnd + drain)) }
         var coveredAfter: [Int] = []
         coveredAfter.reserveCapacity(appends.count)
         var before = 0

@@ -197,7 +197,8 @@ case "projection-lag":
     // following a copy of the cached 1M-event domain ledger while `tasks` tasks (16) append
     // single typed events for `seconds` (5), together at `rate` events/s, or flat out when
     // the rate is 0 or left out. Prints the lag in events (status().lag every 5 ms) and
-    // the time from each append's return to the checkpoint commit covering it.
+    // the time from each append's return to the first committed checkpoint covering it
+    // (status() polled every 250 µs).
     let seconds = arguments.count > 2 ? Double(arguments[2]) ?? 5 : 5
     let tasks = arguments.count > 3 ? Int(arguments[3]) ?? 16 : 16
     let rate = arguments.count > 4 ? Int(arguments[4]).flatMap { $0 > 0 ? $0 : nil } : nil
