@@ -281,3 +281,21 @@ public struct CalendarDate: Hashable, Sendable, Comparable, CustomStringConverti
         }
     }
 }
+
+extension CalendarDate: Codable {
+    /// Decodes the `yyyy-MM-dd` text.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let date = CalendarDate(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(text) is not a date like 2024-05-01")
+        }
+        self = date
+    }
+
+    /// Encodes the `yyyy-MM-dd` text.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -25,9 +25,14 @@ public struct AttentionPolicy: Sendable, Hashable, Codable {
 
     /// Whether a survey answer is a detractor's (CES answers never are).
     public func isDetractor(_ answer: SurveyAnswered) -> Bool {
-        switch answer.kind {
-        case .nps: answer.score <= npsDetractorMaximum
-        case .csat: answer.score <= csatDetractorMaximum
+        isDetractor(score: answer.score, kind: answer.kind)
+    }
+
+    /// Whether `score` on a survey of `kind` is a detractor's (CES answers never are).
+    public func isDetractor(score: Int, kind: SurveyKind) -> Bool {
+        switch kind {
+        case .nps: score <= npsDetractorMaximum
+        case .csat: score <= csatDetractorMaximum
         case .ces: false
         }
     }

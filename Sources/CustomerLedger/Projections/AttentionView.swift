@@ -53,73 +53,6 @@ public struct AttentionReport: Sendable, Hashable {
     }
 }
 
-/// The per-customer state of the attention rules, fed events in any order: the latest
-/// contact, the open follow-ups and complaints not yet matched with their closing event,
-/// the latest detractor answer and forgotten.
-struct AttentionAccumulator: Sendable {
-    var lastContact: Date?
-    /// Latest interaction or completed follow-up: what follows a detractor up.
-    var lastFollowUpContact: Date?
-    var latestDetractor: (at: Date, kind: SurveyKind, score: Int)?
-    var forgotten = false
-    private var followUps: [String: Date] = [:]
-    private var completedFollowUps: Set<String> = []
-    private var complaints: [String: Date] = [:]
-    private var resolvedComplaints: Set<String> = []
-
-    /// The event types the rules read.
-    static let eventTypes: [String] = [
-        InteractionRecorded.eventType, FollowUpCompleted.eventType, ComplaintOpened.eventType,
-        ComplaintResolved.eventType, SurveyAnswered.eventType, CustomerForgotten.eventType,
-    ]
-
-    mutating func add(_ record: CustomerEventRecord, policy: AttentionPolicy) {
-        let time = record.occurredAt
-        switch record.event {
-        case .interactionRecorded(let interaction):
-            lastContact = max(lastContact ?? time, time)
-            lastFollowUpContact = max(lastFollowUpContact ?? time, time)
-            if let next = interaction.nextAction, !completedFollowUps.contains(interaction.interactionId) {
-                followUps[interaction.interactionId] = next.dueAt
-            }
-        case .followUpCompleted(let completion):
-            lastFollowUpContact = max(lastFollowUpContact ?? time, time)
-            completedFollowUps.insert(completion.interactionId)
-            followUps[completion.interactionId] = nil
-        case .complaintOpened(let complaint):
-            if !resolvedComplaints.contains(complaint.complaintId) { complaints[complaint.complaintId] = time }
-        case .complaintResolved(let resolution):
-            resolvedComplaints.insert(resolution.complaintId)
-            complaints[resolution.complaintId] = nil
-        case .surveyAnswered(let answer) where policy.isDetractor(answer):
-            if latestDetractor.map({ time >= $0.at }) ?? true { latestDetractor = (time, answer.kind, answer.score) }
-        case .forgotten:
-            forgotten = true
-        default:
-            break
-        }
-    }
-
-    func reasons(at time: Date, policy: AttentionPolicy) -> [AttentionReason] {
-        var reasons: [AttentionReason] = []
-        let contactLimit = time.addingTimeInterval(-LifecycleRules.days(policy.notContactedDays))
-        if let lastContact {
-            if lastContact < contactLimit { reasons.append(.notContacted(lastContact: lastContact)) }
-        } else {
-            reasons.append(.notContacted(lastContact: nil))
-        }
-        let overdue = followUps.values.filter { $0 < time }
-        if let earliest = overdue.min() { reasons.append(.overdueFollowUps(count: overdue.count, earliestDueAt: earliest)) }
-        let complaintLimit = time.addingTimeInterval(-LifecycleRules.days(policy.complaintOpenDays))
-        let old = complaints.values.filter { $0 < complaintLimit }
-        if let oldest = old.min() { reasons.append(.longOpenComplaints(count: old.count, oldestOpenedAt: oldest)) }
-        if let detractor = latestDetractor, (lastFollowUpContact.map { $0 < detractor.at } ?? true) {
-            reasons.append(.detractorWithoutFollowUp(respondedAt: detractor.at, kind: detractor.kind, score: detractor.score))
-        }
-        return reasons
-    }
-}
-
 extension Ledger {
     /// Why one customer needs attention as of a point of view (no reasons when it does
     /// not); `nil` when the customer is unknown from it or was forgotten. Reads only its
@@ -127,9 +60,9 @@ extension Ledger {
     public func attention(of customer: StreamID, asOf: AsOf = .now(), policy: AttentionPolicy = .standard) throws(LedgerError) -> CustomerAttention? {
         let history = try history(of: customer, asOf: asOf)
         guard !history.isEmpty, try !wasForgotten(history) else { return nil }
-        var accumulator = AttentionAccumulator()
-        for record in history.records { accumulator.add(record, policy: policy) }
-        return CustomerAttention(customer: history.customer, reasons: accumulator.reasons(at: asOf.time, policy: policy))
+        var state = AttentionState()
+        for index in history.records.indices { state.add(history.records[index]) }
+        return CustomerAttention(state: state, customer: history.customer, at: asOf.time, policy: policy)
     }
 
     /// Every customer that needs attention as of a point of view, each with all its
@@ -148,13 +81,13 @@ extension Ledger {
     }
 }
 
-/// The attention view's share of a population pass: an ``AttentionAccumulator`` per
+/// The attention view's share of a population pass: an ``AttentionState`` per
 /// customer slot.
 struct AttentionPopulation: Sendable {
     let asOf: AsOf
     let policy: AttentionPolicy
     /// By owner slot; slots past the end have had no event the rules read.
-    private var customers: [AttentionAccumulator] = []
+    private var customers: [AttentionState] = []
 
     init(asOf: AsOf, policy: AttentionPolicy) {
         self.asOf = asOf
@@ -163,8 +96,8 @@ struct AttentionPopulation: Sendable {
 
     /// Takes one event that counts.
     mutating func consume(_ owner: PopulationOwner, _ record: CustomerEventRecord) {
-        while customers.count <= owner.slot { customers.append(AttentionAccumulator()) }
-        customers[owner.slot].add(record, policy: policy)
+        while customers.count <= owner.slot { customers.append(AttentionState()) }
+        customers[owner.slot].add(record)
     }
 
     /// The customers needing attention among every owner the pass met, leaving out the
@@ -173,7 +106,7 @@ struct AttentionPopulation: Sendable {
     func finish(owners: PopulationOwners, forgottenEver: Set<StreamID>) -> AttentionReport {
         var examined = 0
         var needing: [CustomerAttention] = []
-        let empty = AttentionAccumulator()
+        let empty = AttentionState()
         for (slot, customer) in owners.ids.enumerated() where !forgottenEver.contains(customer) {
             let accumulator = slot < customers.count ? customers[slot] : empty
             guard !accumulator.forgotten else { continue }

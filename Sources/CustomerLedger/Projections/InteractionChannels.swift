@@ -54,18 +54,26 @@ public struct CustomerInteractions: Sendable, Hashable {
     /// The summary of a history; `nil` when the history is empty.
     public init?(history: CustomerHistory, forgotten: Bool = false) {
         guard !history.records.isEmpty else { return nil }
-        customer = history.customer
-        asOf = history.asOf
-        channelMix = ChannelMix()
-        lastContact = [:]
-        for record in history.records {
-            guard case .interactionRecorded(let interaction) = record.event else { continue }
-            channelMix.add(interaction)
-            lastContact[interaction.channel] = max(lastContact[interaction.channel] ?? record.occurredAt, record.occurredAt)
-            lastInteraction = max(lastInteraction ?? record.occurredAt, record.occurredAt)
+        var state = InteractionsState()
+        for index in history.records.indices { state.add(history.records[index]) }
+        self.init(state: state, customer: history.customer, asOf: history.asOf, forgotten: forgotten)
+    }
+
+    /// The summary built from the state of ``InteractionsProjection``; overdue is judged
+    /// at `asOf.time`. Follow-up actions read as erased when the state saw a
+    /// `customer.forgotten` or `forgotten` is set.
+    public init(state: InteractionsState, customer: StreamID, asOf: AsOf = .now(), forgotten: Bool = false) {
+        self.customer = customer
+        self.asOf = asOf
+        channelMix = state.channelMix
+        lastContact = state.lastContact
+        lastInteraction = state.lastInteraction
+        let erased = forgotten || state.forgotten
+        followUps = state.followUps.map { followUp in
+            var followUp = followUp
+            if erased { followUp.action = .erased }
+            return followUp
         }
-        let erased = forgotten || history.records.contains { if case .forgotten = $0.event { true } else { false } }
-        followUps = FollowUp.fold(history.records, erased: erased)
     }
 }
 

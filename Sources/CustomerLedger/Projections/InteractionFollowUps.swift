@@ -51,29 +51,14 @@ public struct FollowUp: Sendable, Hashable {
     /// recorded before the interaction still closes it); a completion naming no follow-up
     /// is ignored; an interaction id used twice keeps the later next action.
     public static func fold(_ records: some Sequence<CustomerEventRecord>, erased: Bool = false) -> [FollowUp] {
-        var opened: [String: FollowUp] = [:]
-        var completed: [String: (at: Date, outcome: String?)] = [:]
-        for record in records {
-            switch record.event {
-            case .interactionRecorded(let interaction):
-                guard let next = interaction.nextAction else { continue }
-                opened[interaction.interactionId] = FollowUp(
-                    interactionId: interaction.interactionId, customer: record.customer,
-                    action: erased ? .erased : Personal(next.description, record.personalData), channel: interaction.channel,
-                    openedAt: record.occurredAt, dueAt: next.dueAt, position: record.position
-                )
-            case .followUpCompleted(let completion):
-                if completed[completion.interactionId] == nil {
-                    completed[completion.interactionId] = (record.occurredAt, completion.outcome)
-                }
-            default:
-                break
-            }
+        var state = InteractionsState()
+        for record in records { state.add(record) }
+        return state.followUps.map { followUp in
+            var followUp = followUp
+            if erased { followUp.action = .erased }
+            return followUp
         }
-        for (id, completion) in completed where opened[id] != nil {
-            opened[id]!.completedAt = completion.at
-            opened[id]!.outcome = completion.outcome
-        }
-        return opened.values.sorted { ($0.dueAt, $0.position) < ($1.dueAt, $1.position) }
     }
 }
+
+extension FollowUp: Codable {}

@@ -88,16 +88,16 @@ struct LifecycleReplay {
 
     /// The transitions from the first event at `knownSince` (caused by `firstEvent`) to
     /// `end`.
-    func transitions(knownSince: Date, firstEvent: CustomerEventRecord, end: Date) -> [LifecycleTransition] {
+    func transitions(knownSince: Date, firstEvent: LifecycleState.FirstEvent, end: Date) -> [LifecycleTransition] {
         run(knownSince: knownSince, firstEvent: firstEvent, end: end).transitions
     }
 
     /// The transitions from the first event at `knownSince` to `end`, and the rules
     /// evaluated at `end` (the same as ``LifecycleRules/evaluate(purchases:at:policy:)``).
-    func run(knownSince: Date, firstEvent: CustomerEventRecord, end: Date) -> (current: LifecycleEvaluation, transitions: [LifecycleTransition]) {
+    func run(knownSince: Date, firstEvent: LifecycleState.FirstEvent, end: Date) -> (current: LifecycleEvaluation, transitions: [LifecycleTransition]) {
         var facts = ReplayFacts(activity: activity, end: end, policy: policy)
         var recorder = TransitionRecorder(policy: policy)
-        let firstCause = LifecycleCause.event(position: firstEvent.position, id: firstEvent.id, type: firstEvent.recordedType)
+        let firstCause = LifecycleCause.event(position: firstEvent.position, id: firstEvent.id, type: firstEvent.type)
         var itemStart = 0
         for instant in facts.candidates(knownSince: knownSince) {
             guard instant <= end else { break }
@@ -140,10 +140,10 @@ struct LifecycleReplay {
     }
 
     /// When each highest stage was reached.
-    func milestones(knownSince: Date, firstEvent: CustomerEventRecord, end: Date) -> [HighestStageMilestone] {
+    func milestones(knownSince: Date, firstEvent: LifecycleState.FirstEvent, end: Date) -> [HighestStageMilestone] {
         var milestones = [HighestStageMilestone(
             stage: .prospect, at: knownSince,
-            cause: .event(position: firstEvent.position, id: firstEvent.id, type: firstEvent.recordedType)
+            cause: .event(position: firstEvent.position, id: firstEvent.id, type: firstEvent.type)
         )]
         for (index, purchase) in activity.purchases.enumerated() where purchase.occurredAt <= end {
             let stage = policy.highestStage(purchases: index + 1)

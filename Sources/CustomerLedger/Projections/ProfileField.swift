@@ -58,3 +58,7 @@ extension ProfileField {
         ProfileField<Other>(value: transform(value), occurredAt: occurredAt, position: position)
     }
 }
+
+extension ProfileField: Codable where Value: Codable {}
+
+extension Personal: Codable where Value: Codable {}

@@ -133,20 +133,31 @@ struct ClosedLoopTracker: Sendable {
 
     /// The follow-ups and their status at `time`.
     func summary(at time: Date) -> ClosedLoopSummary {
-        let due = TimeInterval(policy.followUpHours) * 3600
         let followUps = items.values.joined().map { item in
-            let dueAt = item.respondedAt.addingTimeInterval(due)
-            let status: FollowUpStatus = if let closedAt = item.closedAt {
-                closedAt <= dueAt ? .closedInTime : .closedLate
-            } else {
-                time > dueAt ? .overdue : .open
-            }
-            return DetractorFollowUp(
+            Self.followUp(
                 customer: item.customer, surveyId: item.response.surveyId, kind: item.response.kind, score: item.response.score,
-                respondedAt: item.respondedAt, responseID: item.responseID, dueAt: dueAt, closedAt: item.closedAt,
-                closedBy: item.closedBy, status: status
+                respondedAt: item.respondedAt, responseID: item.responseID, closedAt: item.closedAt,
+                closedBy: item.closedBy, policy: policy, at: time
             )
         }.sorted { ($0.respondedAt, $0.customer) < ($1.respondedAt, $1.customer) }
         return ClosedLoopSummary(followUps: followUps)
+    }
+
+    /// A detractor response's follow-up: due `followUpHours` after the response, its
+    /// status at `time`.
+    static func followUp(
+        customer: StreamID, surveyId: String, kind: SurveyKind, score: Int, respondedAt: Date, responseID: EventID,
+        closedAt: Date?, closedBy: EventID?, policy: SatisfactionPolicy, at time: Date
+    ) -> DetractorFollowUp {
+        let dueAt = respondedAt.addingTimeInterval(TimeInterval(policy.followUpHours) * 3600)
+        let status: FollowUpStatus = if let closedAt {
+            closedAt <= dueAt ? .closedInTime : .closedLate
+        } else {
+            time > dueAt ? .overdue : .open
+        }
+        return DetractorFollowUp(
+            customer: customer, surveyId: surveyId, kind: kind, score: score, respondedAt: respondedAt,
+            responseID: responseID, dueAt: dueAt, closedAt: closedAt, closedBy: closedBy, status: status
+        )
     }
 }

@@ -59,27 +59,36 @@ public struct CustomerSatisfaction: Sendable, Hashable {
 
     /// One customer's satisfaction from its history.
     public init(history: CustomerHistory, policy: SatisfactionPolicy = .standard) {
-        var responses: [SurveyKind: [(record: CustomerEventRecord, answer: SurveyAnswered)]] = [:]
-        var loop = ClosedLoopTracker(policy: policy)
-        let owner = PopulationOwner(slot: 0, id: history.customer)
-        for record in history.records {
-            if case .surveyAnswered(let answer) = record.event {
-                responses[answer.kind, default: []].append((record, answer))
-                loop.noteResponse(answer, of: owner, record: record)
-            }
+        var state = SatisfactionState()
+        for index in history.records.indices { state.add(history.records[index]) }
+        self.init(state: state, customer: history.customer, asOf: history.asOf, policy: policy)
+    }
+
+    /// One customer's satisfaction from the state of ``SatisfactionProjection``: the
+    /// answers judged by `policy`, follow-ups' status at `asOf.time`.
+    public init(state: SatisfactionState, customer: StreamID, asOf: AsOf = .now(), policy: SatisfactionPolicy = .standard) {
+        var byKind: [SurveyKind: [SatisfactionState.Answer]] = [:]
+        var followUps: [DetractorFollowUp] = []
+        for answer in state.answers {
+            byKind[answer.kind, default: []].append(answer)
+            guard policy.isDetractor(answer.score, kind: answer.kind) else { continue }
+            let closing = state.firstContact(atOrAfter: answer.occurredAt)
+            followUps.append(ClosedLoopTracker.followUp(
+                customer: customer, surveyId: answer.surveyId, kind: answer.kind, score: answer.score,
+                respondedAt: answer.occurredAt, responseID: answer.id,
+                closedAt: closing?.occurredAt, closedBy: closing?.id, policy: policy, at: asOf.time
+            ))
         }
-        for record in history.records { loop.noteContact(record, of: owner) }
         var surveys: [SurveyKind: CustomerSurveySummary] = [:]
-        for (kind, list) in responses {
-            // History records are in (occurredAt, position) order already.
+        for (kind, list) in byKind {
             let latest = list[list.count - 1]
             surveys[kind] = CustomerSurveySummary(
-                kind: kind, count: list.count, mean: Double(list.reduce(0) { $0 + $1.answer.score }) / Double(list.count),
-                latest: latest.answer.score, latestSurveyId: latest.answer.surveyId, latestAt: latest.record.occurredAt,
-                previous: list.count > 1 ? list[list.count - 2].answer.score : nil
+                kind: kind, count: list.count, mean: Double(list.reduce(0) { $0 + $1.score }) / Double(list.count),
+                latest: latest.score, latestSurveyId: latest.surveyId, latestAt: latest.occurredAt,
+                previous: list.count > 1 ? list[list.count - 2].score : nil
             )
         }
-        self.init(customer: history.customer, asOf: history.asOf, policy: policy, surveys: surveys, closedLoop: loop.summary(at: history.asOf.time))
+        self.init(customer: customer, asOf: asOf, policy: policy, surveys: surveys, closedLoop: ClosedLoopSummary(followUps: followUps))
     }
 }
 

@@ -163,153 +163,80 @@ public struct CustomerProfile: Sendable, Hashable {
     ///   - forgotten: whether to erase the personal fields even without a
     ///     `customer.forgotten` in the history (for a history built by hand).
     public init?(history: CustomerHistory, forgotten: Bool = false) {
-        guard let first = history.records.first else { return nil }
-        customer = history.customer
-        requested = history.requested
-        mergedCustomers = history.mergedCustomers
-        asOf = history.asOf
-        phones = []
-        emails = []
-        tags = [:]
-        consent = [:]
-        dates = [:]
-        firstContact = ProfileField(value: first.occurredAt, occurredAt: first.occurredAt, position: first.position)
-        lifetimeNetSpend = [:]
-        orderCount = 0
-        refundCount = 0
-        refundTotal = [:]
-        openFollowUps = 0
-        openComplaints = 0
+        var state = ProfileState()
+        for index in history.records.indices { state.add(history.records[index]) }
+        self.init(
+            state: state, customer: history.customer, requested: history.requested, mergedCustomers: history.mergedCustomers,
+            asOf: history.asOf, forgotten: forgotten || history.readNotes.forgottenInStreams == true
+        )
+    }
 
-        let erased = forgotten || history.readNotes.forgottenInStreams == true
-            || history.records.contains { if case .forgotten = $0.event { true } else { false } }
-        // Also read per event: what its record could open (docs/privacy.md).
-        var status = PersonalDataStatus.readable
-        func personal<Value>(_ value: Value) -> Personal<Value> { erased ? .erased : Personal(value, status) }
-        var contacts: [ProfileContact] = []
-        // Interaction ids with a next action, complaint ids opened, and those closed (a
-        // closing event closes its id whatever the order, as in FollowUp and Complaint).
-        // Kept as lists (with repeats) and counted at the end: a customer has a few, and
-        // comparing a few ids is cheaper than hashing them into sets.
-        var followUps: [String] = []
-        var completedFollowUps: [String] = []
-        var complaints: [String] = []
-        var resolvedComplaints: [String] = []
-
-        // By index, so that only the payload of each event is copied, never a whole record.
-        for index in history.records.indices {
-            let occurredAt = history.records[index].occurredAt
-            let position = history.records[index].position
-            status = history.records[index].personalData
-            func field<Value>(_ value: Value) -> ProfileField<Value> {
-                ProfileField(value: value, occurredAt: occurredAt, position: position)
-            }
-            func apply(_ traits: CustomerTraits) {
-                if let value = traits.kind { kind = field(value) }
-                if let value = traits.name { name = field(personal(value)) }
-                if let value = traits.industry { industry = field(value) }
-                if let value = traits.contactPerson { contactPerson = field(personal(value)) }
-                if let value = traits.address { address = field(personal(value)) }
-                if let value = traits.city { city = field(personal(value)) }
-                if let value = traits.country { country = field(personal(value)) }
-                if let value = traits.firstContact { firstContact = field(value) }
-                if let value = traits.contractValue { contractValue = field(value) }
-                for (dateName, text) in traits.dates ?? [:] {
-                    if status != .readable {
-                        dates[dateName] = field(erased || status == .erased ? .erased : .locked)
-                    } else if let date = CalendarDate(text) {
-                        dates[dateName] = field(personal(date))
-                    }
-                }
-            }
-            func add(_ contact: ContactPoint) {
-                // A withheld value cannot be matched: each such contact is listed as added.
-                if status == .readable { contacts.removeAll { $0.kind == contact.kind && $0.value == .value(contact.value) } }
-                if contact.isPrimary {
-                    for index in contacts.indices where contacts[index].kind == contact.kind { contacts[index].isPrimary = false }
-                }
-                contacts.append(ProfileContact(kind: contact.kind, value: Personal(contact.value, status), isPrimary: contact.isPrimary, addedAt: occurredAt, position: position))
-            }
-            switch history.records[index].event {
-            case .registered(let registration):
-                apply(registration.traits)
-                for contact in registration.contacts { add(contact) }
-                if let value = registration.owner { owner = field(value) }
-                for tag in registration.tags { tags[tag] = field(tag) }
-            case .updated(let update):
-                apply(update.traits)
-            case .contactAdded(let added):
-                add(added.contact)
-            case .contactRemoved(let removed):
-                if status == .readable { contacts.removeAll { $0.kind == removed.kind && $0.value == .value(removed.value) } }
-            case .ownerAssigned(let assignment):
-                owner = field(assignment.owner)
-            case .tagged(let tagged):
-                tags[tagged.tag] = field(tagged.tag)
-            case .untagged(let untagged):
-                tags[untagged.tag] = nil
-            case .consentChanged(let change):
-                consent[change.channel] = ProfileConsent(
-                    channel: change.channel, status: change.status, lawfulBasis: change.lawfulBasis,
-                    source: change.source, occurredAt: occurredAt, position: position
-                )
-            case .forgotten:
-                if forgottenAt == nil { forgottenAt = occurredAt }
-            case .interactionRecorded(let interaction):
-                lastInteraction = ProfileInteraction(
-                    interactionId: interaction.interactionId, channel: interaction.channel,
-                    direction: interaction.direction, occurredAt: occurredAt, position: position
-                )
-                if interaction.nextAction != nil { followUps.append(interaction.interactionId) }
-            case .followUpCompleted(let completion):
-                completedFollowUps.append(completion.interactionId)
-            case .complaintOpened(let complaint):
-                complaints.append(complaint.complaintId)
-            case .complaintResolved(let resolution):
-                resolvedComplaints.append(resolution.complaintId)
-            default:
-                break
-            }
+    /// The profile built from the state of ``ProfileProjection``; `nil` when the state has
+    /// seen no event.
+    ///
+    /// - Parameters:
+    ///   - state: the projection's state for the customer.
+    ///   - customer: the customer the state is for (the survivor, when merged customers
+    ///     were folded in).
+    ///   - requested: the id asked for (`customer` when `nil`).
+    ///   - mergedCustomers: the customers merged into it and folded into the state.
+    ///   - asOf: the point of view the state was folded from.
+    ///   - forgotten: whether to erase the personal fields even without a
+    ///     `customer.forgotten` in the state (forgotten after the point of view).
+    public init?(
+        state: ProfileState, customer: StreamID, requested: StreamID? = nil, mergedCustomers: [StreamID] = [],
+        asOf: AsOf = .now(), forgotten: Bool = false
+    ) {
+        guard let first = state.firstEvent else { return nil }
+        self.customer = customer
+        self.requested = requested ?? customer
+        self.mergedCustomers = mergedCustomers
+        self.asOf = asOf
+        let erased = forgotten || state.forgottenAt != nil
+        func personal<Value>(_ field: ProfileField<Personal<Value>>?) -> ProfileField<Personal<Value>>? {
+            erased ? field?.map { _ in .erased } : field
         }
-        // One primary per kind: the earliest added when none is marked.
-        for kind in ContactPoint.Kind.allCases where !contacts.contains(where: { $0.kind == kind && $0.isPrimary }) {
-            if let index = contacts.firstIndex(where: { $0.kind == kind }) { contacts[index].isPrimary = true }
-        }
+        kind = state.kind
+        name = personal(state.name)
+        industry = state.industry
+        contactPerson = personal(state.contactPerson)
+        address = personal(state.address)
+        city = personal(state.city)
+        country = personal(state.country)
+        firstContact = state.firstContactTrait ?? ProfileField(value: first.occurredAt, occurredAt: first.occurredAt, position: first.position)
+        owner = state.owner
+        tags = state.tags
+        consent = state.consent
+        contractValue = state.contractValue
+        dates = erased ? state.dates.mapValues { $0.map { _ in .erased } } : state.dates
+        var contacts = state.contacts
         if erased {
             for index in contacts.indices { contacts[index].value = .erased }
         }
         phones = contacts.filter { $0.kind == .phone }
         emails = contacts.filter { $0.kind == .email }
 
-        let activity = history.purchaseActivity
+        let activity = state.purchases
         lifetimeNetSpend = activity.netSpend
         orderCount = activity.purchases.count
         refundCount = activity.refunds.count
+        refundTotal = [:]
         for refund in activity.refunds {
             let currency = refund.amount.currency
             refundTotal[currency] = (refundTotal[currency] ?? .zero(currency)) + refund.amount
         }
         firstPurchase = activity.purchases.first?.occurredAt
         lastPurchase = activity.purchases.last?.occurredAt
-        openFollowUps = Self.openCount(followUps, closed: completedFollowUps)
-        openComplaints = Self.openCount(complaints, closed: resolvedComplaints)
+        lastInteraction = state.lastInteraction
+        openFollowUps = state.openFollowUps
+        openComplaints = state.openComplaints
+        forgottenAt = state.forgottenAt
     }
 }
 
-extension CustomerProfile {
-    /// How many distinct ids of `opened` are not among `closed`.
-    static func openCount(_ opened: [String], closed: [String]) -> Int {
-        if opened.count <= 32, closed.count <= 32 {
-            var count = 0
-            for index in opened.indices where !closed.contains(opened[index]) && !opened[..<index].contains(opened[index]) {
-                count += 1
-            }
-            return count
-        }
-        let closedSet = Set(closed)
-        return Set(opened).count { !closedSet.contains($0) }
-    }
-}
+extension ProfileContact: Codable {}
+extension ProfileConsent: Codable {}
+extension ProfileInteraction: Codable {}
 
 extension Ledger {
     /// A customer's profile as of a point of view; `nil` when the ledger did not know the

@@ -35,11 +35,21 @@ public struct CustomerLifecycle: Sendable, Hashable {
     /// is unknown from that point of view, for example as of before its first event).
     public init?(history: CustomerHistory, policy: LifecyclePolicy = .standard) {
         guard let first = history.records.first else { return nil }
-        let activity = history.purchaseActivity
-        let replay = LifecycleReplay(activity: activity, policy: policy)
-        let end = history.asOf.time
-        customer = history.customer
-        asOf = history.asOf
+        // The same state as folding every record, with the purchases the history folded once.
+        let state = LifecycleState(
+            firstEvent: LifecycleState.FirstEvent(first), purchases: history.purchaseActivity
+        )
+        self.init(state: state, customer: history.customer, asOf: history.asOf, policy: policy)
+    }
+
+    /// The lifecycle built from the state of ``LifecycleProjection`` folded from the point
+    /// of view `asOf`, evaluated at `asOf.time`; `nil` when the state has seen no event.
+    public init?(state: LifecycleState, customer: StreamID, asOf: AsOf = .now(), policy: LifecyclePolicy = .standard) {
+        guard let first = state.firstEvent else { return nil }
+        let replay = LifecycleReplay(activity: state.purchases, policy: policy)
+        let end = asOf.time
+        self.customer = customer
+        self.asOf = asOf
         self.policy = policy
         (current, transitions) = replay.run(knownSince: first.occurredAt, firstEvent: first, end: end)
         knownSince = first.occurredAt
