@@ -376,6 +376,17 @@ private func inbound(_ id: String, _ channel: Channel) -> InteractionRecorded {
         await merges.stop()
     }
 
+    /// "The ledger's own views are written the same way": a view from a built-in state.
+    @Test func aBuiltInViewFromItsProjectionsState() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = fixture.ledger
+        try await ledger.record(CustomerRegistered(traits: CustomerTraits(kind: .company, name: "Acme"), owner: "ana"), for: "C20240501001", occurredAt: day("2024-05-01"))
+        let state = try ledger.project(ProfileProjection(), for: "C20240501001")
+        let profile = CustomerProfile(state: state, customer: "C20240501001")
+        #expect(profile?.owner?.value == "ana")
+        #expect(profile == (try ledger.profile(of: "C20240501001")).map { var own = $0; own.asOf = profile!.asOf; return own })
+    }
+
     /// The article's `swift` blocks, each found in this file line for line.
     @Test func everyArticleBlockIsCompiledHere() throws {
         let tests = URL(fileURLWithPath: #filePath)

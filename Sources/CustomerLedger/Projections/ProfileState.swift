@@ -3,7 +3,7 @@ public import LedgerCore
 
 /// The fold behind ``CustomerProfile``, as a ``Projection`` like any host's: run it on
 /// demand, keep it persistent, or snapshot it, and build the profile from its state with
-/// ``CustomerProfile/init(state:customer:asOf:forgotten:)``.
+/// ``CustomerProfile/init(state:customer:requested:mergedCustomers:asOf:forgotten:)``.
 ///
 /// ```swift
 /// let state = try ledger.project(ProfileProjection(), for: "C20240501001")
