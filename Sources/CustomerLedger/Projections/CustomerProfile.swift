@@ -163,10 +163,9 @@ public struct CustomerProfile: Sendable, Hashable {
     ///   - forgotten: whether to erase the personal fields even without a
     ///     `customer.forgotten` in the history (for a history built by hand).
     public init?(history: CustomerHistory, forgotten: Bool = false) {
-        var state = ProfileState()
-        for index in history.records.indices { state.add(history.records[index]) }
+        // The same state as folding every record, with the purchases the history folded once.
         self.init(
-            state: state, customer: history.customer, requested: history.requested, mergedCustomers: history.mergedCustomers,
+            state: ProfileState(records: history.records, purchases: history.purchaseActivity), customer: history.customer, requested: history.requested, mergedCustomers: history.mergedCustomers,
             asOf: history.asOf, forgotten: forgotten || history.readNotes.forgottenInStreams == true
         )
     }

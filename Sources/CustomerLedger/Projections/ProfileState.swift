@@ -96,8 +96,18 @@ public struct ProfileState: Sendable, Hashable, Codable {
     /// The state before any event.
     public init() {}
 
+    /// The state of a history's records, with the purchases the history already folded.
+    init(records: [CustomerEventRecord], purchases: PurchaseActivity) {
+        for index in records.indices { add(records[index], purchases: false) }
+        self.purchases = purchases
+    }
+
     /// Takes in one event of the customer (or of a customer merged into it), in any order.
     public mutating func add(_ record: borrowing CustomerEventRecord) {
+        add(record, purchases: true)
+    }
+
+    private mutating func add(_ record: borrowing CustomerEventRecord, purchases foldPurchases: Bool) {
         let stamp = ProfileStamp(occurredAt: record.occurredAt, position: record.position)
         let status = record.personalData
         if firstEvent.map({ stamp < ProfileStamp(occurredAt: $0.occurredAt, position: $0.position) }) ?? true {
@@ -149,7 +159,7 @@ public struct ProfileState: Sendable, Hashable, Codable {
         case .complaintResolved(let resolution):
             resolvedComplaints.append(resolution.complaintId)
         case .purchaseCompleted, .refundIssued, .orderCancelled:
-            purchases.add(record)
+            if foldPurchases { purchases.add(record) }
         default:
             break
         }
