@@ -78,7 +78,10 @@ public struct PurchaseActivity: Sendable, Hashable, Codable {
     /// and cancellations are copied, never a whole record.
     init(records: [CustomerEventRecord]) {
         self.init(purchases: [])
-        for index in records.indices { add(records[index]) }
+        // Through a buffer: an array's subscript would copy each record (a retain per field).
+        records.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices { add(buffer[index]) }
+        }
     }
 
     /// Takes in one event, in any order: a purchase or refund of an order cancelled

@@ -98,7 +98,10 @@ public struct ProfileState: Sendable, Hashable, Codable {
 
     /// The state of a history's records, with the purchases the history already folded.
     init(records: [CustomerEventRecord], purchases: PurchaseActivity) {
-        for index in records.indices { add(records[index], purchases: false) }
+        // Through a buffer: an array's subscript would copy each record (a retain per field).
+        records.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices { add(buffer[index], purchases: false) }
+        }
         self.purchases = purchases
     }
 
