@@ -9,11 +9,15 @@ extension Date {
             ?? (timeIntervalSince1970 > 0 ? .max : .min)
     }
 
-    /// The dates the ledger stores and exports exactly.
-    static let storableRange = Date(timeIntervalSince1970: -62_135_596_800)..<Date(timeIntervalSince1970: 253_402_300_800)
+    /// The times the ledger stores and exports exactly, in microseconds since 1970: the
+    /// years 1 to 9999 (UTC, proleptic Gregorian). Appends refuse any other time, in
+    /// `occurredAt` or in a built-in payload, and a read of a built-in payload takes one for
+    /// damage.
+    package static let storableMicroseconds: Range<Int64> = -62_135_596_800_000_000..<253_402_300_800_000_000
 
-    /// Whether the date is in the years 1 to 9999 (UTC).
-    package var isStorable: Bool { Self.storableRange.contains(self) }
+    /// Whether the date, at the microsecond the ledger would store, is in the years 1 to
+    /// 9999 (UTC).
+    package var isStorable: Bool { Self.storableMicroseconds.contains(microsecondsSince1970) }
 
     /// The date at a count of microseconds since 1970.
     package init(microsecondsSince1970 value: Int64) {

@@ -232,6 +232,37 @@ func decodingError(_ event: RecordedEvent, sourceLocation: SourceLocation = #_so
         #expect(twice.message.contains("the key \"a\" appears twice"))
     }
 
+    /// A stored time outside the years 1–9999, which no append writes: damage, named with
+    /// its field and byte. Both inputs were found by fuzzing (FuzzBinaryDecoder): the first
+    /// decoded and its JSON form, which export and `ledger events` write, trapped; the
+    /// second decoded to the year −4712, whose JSON form the import refused. Both are in
+    /// Fuzz/Corpus/FuzzBinaryDecoder/ as seeds.
+    @Test(arguments: [
+        // customer.updated: layout 1, presence firstContact (bit 7), Int64.max µs.
+        ([1, 0x80, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F],
+         "firstContact at byte 3 of 11: the time 9223372036854775807 µs since 1970 is outside the years 1–9999 the ledger stores"),
+        // customer.updated: presence firstContact and dates, 0xF8 << 56 µs, no dates.
+        ([1, 0x80, 0x05, 0, 0, 0, 0, 0, 0, 0, 0xF8, 0],
+         "firstContact at byte 3 of 12: the time -576460752303423488 µs since 1970 is outside the years 1–9999 the ledger stores"),
+        // One second before the year 1 (a `Date`, whose `Double` holds some 8 µs there, takes
+        // one microsecond before it for its first instant); the last microsecond of the
+        // year 9999, which a `Date` holds as the first of the year 10000; the first of the
+        // year 10000.
+        ([1, 0x80, 0x01] + withUnsafeBytes(of: Int64(-62_135_596_801_000_000).littleEndian, Array.init),
+         "firstContact at byte 3 of 11: the time -62135596801000000 µs since 1970 is outside the years 1–9999 the ledger stores"),
+        ([1, 0x80, 0x01] + withUnsafeBytes(of: Int64(253_402_300_799_999_999).littleEndian, Array.init),
+         "firstContact at byte 3 of 11: the time 253402300799999999 µs since 1970 is outside the years 1–9999 the ledger stores"),
+        ([1, 0x80, 0x01] + withUnsafeBytes(of: Int64(253_402_300_800_000_000).littleEndian, Array.init),
+         "firstContact at byte 3 of 11: the time 253402300800000000 µs since 1970 is outside the years 1–9999 the ledger stores"),
+    ] as [([UInt8], String)])
+    func aStoredTimeOutsideTheYears1To9999IsCorruption(_ bytes: [UInt8], _ words: String) throws {
+        let error = try #require(decodingError(storedBinary(bytes, type: CustomerUpdated.eventType)))
+        #expect(error.code == .corrupted)
+        #expect(error.message == "The customer.updated event at position 42 does not decode: " + words)
+        // The same through the in-place decoder of a read with keys (CustomerEventRecord).
+        #expect(throws: LedgerError.self) { try CustomerEventRecord(storedBinary(bytes, type: CustomerUpdated.eventType)) }
+    }
+
     @Test func aNewerLayoutIsUnsupportedNotCorrupted() throws {
         // Layout 2 is the one with sealed personal data (docs/format.md); 3 is newer.
         let error = try #require(decodingError(storedBinary([3, 0, 1, 0x41, 0x02, 0x55, 0x53, 0x44, 0])))

@@ -71,6 +71,36 @@ struct InvalidSample: Sendable, CustomTestStringConvertible {
             payload: CustomerUpdated(traits: CustomerTraits(dates: ["contractRenewal": "31.03.2025"])),
             message: #"customer.updated: dates.contractRenewal is "31.03.2025", not a yyyy-MM-dd date."#
         ),
+        // Times and dates outside the years 1–9999, which the ledger neither stores nor
+        // exports exactly (the rule occurredAt follows); the first and the last are beyond
+        // what 64 bits of microseconds hold.
+        InvalidSample(
+            payload: CustomerRegistered(traits: CustomerTraits(kind: .person, name: "Ada", firstContact: Date(timeIntervalSince1970: -1e20))),
+            message: "customer.registered: firstContact is -1e+20 s since 1970, outside the years 1–9999 the ledger stores."
+        ),
+        InvalidSample(
+            payload: CustomerUpdated(traits: CustomerTraits(firstContact: Date(timeIntervalSince1970: -62_135_596_801))),
+            message: "customer.updated: firstContact is -62135596801.0 s since 1970, outside the years 1–9999 the ledger stores."
+        ),
+        InvalidSample(
+            payload: CustomerUpdated(traits: CustomerTraits(firstContact: Date(timeIntervalSince1970: 253_402_300_800))),
+            message: "customer.updated: firstContact is 253402300800.0 s since 1970, outside the years 1–9999 the ledger stores."
+        ),
+        InvalidSample(
+            payload: InteractionRecorded(
+                interactionId: "I", channel: .phone, direction: .inbound,
+                nextAction: NextAction(description: "call back", dueAt: Date(timeIntervalSince1970: 1e20))
+            ),
+            message: "interaction.recorded: nextAction.dueAt is 1e+20 s since 1970, outside the years 1–9999 the ledger stores."
+        ),
+        InvalidSample(
+            payload: CustomerUpdated(traits: CustomerTraits(dates: ["birthday": "0000-05-01"])),
+            message: #"customer.updated: dates.birthday is "0000-05-01", outside the years 1–9999 the ledger stores."#
+        ),
+        InvalidSample(
+            payload: CustomerUpdated(traits: CustomerTraits(dates: ["birthday": "+990-05-01"])),
+            message: #"customer.updated: dates.birthday is "+990-05-01", not a yyyy-MM-dd date."#
+        ),
     ]
 
     @Test(arguments: invalid)
@@ -92,12 +122,42 @@ struct InvalidSample: Sendable, CustomTestStringConvertible {
         try CustomerUpdated(traits: CustomerTraits()).validate()
     }
 
+    /// The first microsecond of the years 1–9999 and the last time of them a `Date` holds
+    /// (its `Double` has some 30 µs there), in every time field, and the first and last
+    /// day as date traits: stored, and read back exactly.
+    @Test(arguments: [-62_135_596_800, 253_402_300_800.nextDown] as [Double])
+    func timesOnTheEdgesOfTheYears1To9999AreAccepted(_ seconds: Double) throws {
+        let time = Date(timeIntervalSince1970: seconds)
+        let payloads: [any CustomerEventPayload] = [
+            CustomerRegistered(traits: CustomerTraits(kind: .person, name: "Ada", firstContact: time, dates: ["birthday": "0001-01-01", "end": "9999-12-31"])),
+            CustomerUpdated(traits: CustomerTraits(firstContact: time)),
+            InteractionRecorded(interactionId: "I", channel: .phone, direction: .inbound, nextAction: NextAction(description: "x", dueAt: time)),
+        ]
+        for payload in payloads {
+            let event = try ProposedEvent(payload, occurredAt: day("2024-05-01"))
+            #expect(try CustomerEvent(decoding: recorded(event)) == CustomerEvent(payload))
+        }
+    }
+
     @Test func aRejectedAppendWritesNothing() async throws {
         let fixture = try LedgerFixture()
         let error = await #expect(throws: LedgerError.self) {
             try await fixture.ledger.record(SurveyAnswered(surveyId: "S", kind: .nps, score: 11), for: "C1", occurredAt: day("2024-05-01"))
         }
         #expect(error?.message == "survey.answered: score is 11, outside the nps scale 0–10.")
+        var count = 0
+        try fixture.ledger.readLog { _ in count += 1 }
+        #expect(count == 0)
+    }
+
+    @Test func aPayloadTimeOutsideTheYears1To9999WritesNothing() async throws {
+        let fixture = try LedgerFixture()
+        let update = CustomerUpdated(traits: CustomerTraits(firstContact: Date(timeIntervalSince1970: -210_866_760_000)))
+        let error = await #expect(throws: LedgerError.self) {
+            try await fixture.ledger.record(update, for: "C1", occurredAt: day("2024-05-01"))
+        }
+        #expect(error?.code == .invalidEvent)
+        #expect(error?.message == "customer.updated: firstContact is -210866760000.0 s since 1970, outside the years 1–9999 the ledger stores.")
         var count = 0
         try fixture.ledger.readLog { _ in count += 1 }
         #expect(count == 0)

@@ -111,6 +111,26 @@ import Testing
         #expect(try await Self.importReason(line) == reason)
     }
 
+    /// Times and dates in a built-in payload outside the years 1–9999, which the ledger
+    /// neither stores nor exports exactly: refused as `occurredAt` is. (The payload's time
+    /// parser, Foundation's, reads four-digit years only, so the year 0 is the one way past
+    /// it; it reads times before 1582 in the Julian calendar.)
+    @Test(arguments: [
+        ("customer.updated", #"{"firstContact":"0000-12-31T00:00:00Z"}"#,
+         "customer.updated: firstContact is -62135856000.0 s since 1970, outside the years 1–9999 the ledger stores."),
+        // Julian, two days before the proleptic Gregorian year 1 that the rule counts.
+        ("customer.updated", #"{"firstContact":"0001-01-01T00:00:00Z"}"#,
+         "customer.updated: firstContact is -62135769600.0 s since 1970, outside the years 1–9999 the ledger stores."),
+        ("interaction.recorded", #"{"channel":"phone","direction":"inbound","interactionId":"I","nextAction":{"description":"call","dueAt":"0000-01-01T00:00:00Z"}}"#,
+         "interaction.recorded: nextAction.dueAt is -62167392000.0 s since 1970, outside the years 1–9999 the ledger stores."),
+        ("customer.registered", #"{"kind":"person","name":"Ada","dates":{"birthday":"0000-05-01"}}"#,
+         #"customer.registered: dates.birthday is "0000-05-01", outside the years 1–9999 the ledger stores."#),
+    ])
+    func payloadTimesOutsideTheYears1To9999(_ type: String, _ data: String, _ reason: String) async throws {
+        let found = try await Self.importReason(Self.line(type, data))
+        #expect(found == reason)
+    }
+
     /// The ends of each scale not already in ImportTypedEventsTests (nps 11, csat 0, ces
     /// dimension 8); EventValidationTests has every boundary through the library.
     @Test(arguments: [

@@ -104,7 +104,19 @@ for (number, example) in examples.enumerated() {
     try Data((line(example.type, example.json, number: number + 1) + "\n").utf8)
         .write(to: importFolder.appendingPathComponent(name + ".jsonl"))
 }
+// Inputs that found bugs, kept as seeds so that every run tries them again (docs/errors.md,
+// EventCodingTests.aStoredTimeOutsideTheYears1To9999IsCorruption): customer.updated
+// payloads whose firstContact is Int64.max µs (its JSON form trapped) and 0xF8 << 56 µs, the
+// year −4712 in JSON (which the import refused). Both are `corrupted` now.
+let regressions: [(name: String, type: String, payload: [UInt8])] = [
+    ("regression-date-beyond-int64-microseconds", "customer.updated", [1, 0x80, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]),
+    ("regression-date-before-year-1", "customer.updated", [1, 0x80, 0x05, 0, 0, 0, 0, 0, 0, 0, 0xF8, 0]),
+]
+for regression in regressions {
+    try BinaryInput.make(type: regression.type, payload: Data(regression.payload))
+        .write(to: binaryFolder.appendingPathComponent(regression.name + ".bin"))
+}
 for extra in extraLines {
     try Data((extra.lines.joined(separator: "\r\n") + "\r\n").utf8).write(to: importFolder.appendingPathComponent(extra.name + ".jsonl"))
 }
-print("Wrote \(examples.count + extraLines.count) seeds to \(importFolder.path) and \(examples.count) to \(binaryFolder.path).")
+print("Wrote \(examples.count + extraLines.count) seeds to \(importFolder.path) and \(examples.count + regressions.count) to \(binaryFolder.path).")

@@ -69,37 +69,3 @@ public enum FuzzEvent {
         )
     }
 }
-
-/// Findings that lie outside the fuzz package (reported, not fixed here). The fuzz targets
-/// step around them by default, so that one known finding does not stop every later run;
-/// `FUZZ_SKIP_KNOWN=0` turns the skips off to reproduce them (see Fuzz/README.md).
-public enum KnownIssues {
-    public static let skip = ProcessInfo.processInfo.environment["FUZZ_SKIP_KNOWN"] != "0"
-
-    /// Every `Date` inside a value (its stored properties, optionals, arrays and dictionaries).
-    public static func dates(in value: Any) -> [Date] {
-        if let date = value as? Date { return [date] }
-        var dates: [Date] = []
-        for child in Mirror(reflecting: value).children {
-            dates += Self.dates(in: child.value)
-        }
-        return dates
-    }
-
-    /// Whether `date` is beyond ±2^63 microseconds from 1970 (about ±292,000 years), where
-    /// `Date.microsecondsSince1970` (LedgerCore/Timestamps.swift) traps on the conversion to
-    /// Int64: the binary layout stores any Int64 of microseconds, so a payload holding
-    /// Int64.max decodes, and its JSON form (export, `events`) then traps.
-    public static func trapsAsMicroseconds(_ date: Date) -> Bool {
-        let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
-        return !(micros > -9.223_372_036_854_775_808e18 && micros < 9.223_372_036_854_775_808e18)
-    }
-
-    /// Whether `date` is outside the years 0001–9999, whose JSON form (`-4712-01-01T…`,
-    /// `+10000-…`) the importer's time parser (EventCoding.date(fromJSONText:)) refuses:
-    /// such an event exports to a line that does not import.
-    public static func outsideFourDigitYears(_ date: Date) -> Bool {
-        let seconds = date.timeIntervalSince1970
-        return !(seconds >= -62_135_596_800 && seconds < 253_402_300_800)
-    }
-}

@@ -167,7 +167,8 @@ struct BinaryWriter {
         }
     }
 
-    /// Microseconds since 1970 as a fixed 8-byte little-endian integer.
+    /// Microseconds since 1970 as a fixed 8-byte little-endian integer. The payload's
+    /// `validate()` has checked that the time is in the years 1 to 9999.
     mutating func date(_ value: Date) {
         withUnsafeBytes(of: value.microsecondsSince1970.littleEndian) { bytes.append(contentsOf: $0) }
     }
@@ -396,11 +397,18 @@ struct BinaryReader {
         }
     }
 
+    /// A time, which appends keep in the years 1 to 9999: any other is damage. The check is
+    /// of the `Date` read, whose `Double` holds some 30 µs at the year 9999: the last few
+    /// microseconds of that year read as the year 10000, and no append writes them.
     mutating func date(_ field: StaticString) throws(LedgerError) -> Date {
         guard remaining >= 8 else { throw problem(field, at: offset, "a time needs 8 bytes, \(remaining) left") }
         let micros = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int64.self))
+        let date = Date(microsecondsSince1970: micros)
+        guard date.isStorable else {
+            throw problem(field, at: offset, "the time \(micros) µs since 1970 is outside the years 1–9999 the ledger stores")
+        }
         offset += 8
-        return Date(microsecondsSince1970: micros)
+        return date
     }
 
     mutating func money(_ field: StaticString) throws(LedgerError) -> Money {

@@ -1,3 +1,4 @@
+import Foundation
 public import LedgerCore
 
 /// A typed customer event: the payload of one event on a customer's stream.
@@ -32,6 +33,14 @@ extension CustomerEventPayload {
 @inline(never)
 func invalidField(_ type: String, _ field: String, _ problem: String) -> LedgerError {
     LedgerError(.invalidEvent, "\(type): \(field) \(problem).")
+}
+
+/// Checks that a time field is in the years 1 to 9999, the times the ledger stores and
+/// exports exactly: the rule `occurredAt` follows.
+func requireStorable(_ value: Date, _ type: String, _ field: String) throws(LedgerError) {
+    if !value.isStorable {
+        throw invalidField(type, field, "is \(value.timeIntervalSince1970) s since 1970, outside the years 1–9999 the ledger stores")
+    }
 }
 
 /// Checks that a required text field is not empty.

@@ -50,7 +50,10 @@ public struct InteractionRecorded: CustomerEventPayload {
 
     public func validate() throws(LedgerError) {
         try requireText(interactionId, Self.eventType, "interactionId")
-        if let nextAction { try requireText(nextAction.description, Self.eventType, "nextAction.description") }
+        if let nextAction {
+            try requireText(nextAction.description, Self.eventType, "nextAction.description")
+            try requireStorable(nextAction.dueAt, Self.eventType, "nextAction.dueAt")
+        }
     }
 }
 

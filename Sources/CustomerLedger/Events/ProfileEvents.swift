@@ -108,9 +108,19 @@ public struct CustomerTraits: Codable, Sendable, Hashable {
         try container.encodeIfPresent(dates, forKey: .dates)
     }
 
+    /// Checks `firstContact` (years 1 to 9999, like every time the ledger stores) and the
+    /// date traits (`yyyy-MM-dd` in digits, years 0001 to 9999), in key order.
     func validateDates(_ type: String) throws(LedgerError) {
-        for (name, value) in dates ?? [:] where CalendarDate(value) == nil {
-            throw invalidField(type, "dates.\(name)", "is \(value.debugDescription), not a yyyy-MM-dd date")
+        if let firstContact { try requireStorable(firstContact, type, "firstContact") }
+        guard let dates else { return }
+        for name in dates.keys.sorted() {
+            let value = dates[name]!
+            guard let date = CalendarDate(value), value.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+                throw invalidField(type, "dates.\(name)", "is \(value.debugDescription), not a yyyy-MM-dd date")
+            }
+            guard date.year >= 1 else {
+                throw invalidField(type, "dates.\(name)", "is \(value.debugDescription), outside the years 1–9999 the ledger stores")
+            }
         }
     }
 }
