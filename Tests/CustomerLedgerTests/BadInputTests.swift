@@ -69,9 +69,23 @@ import Testing
         try contents.write(to: URL(fileURLWithPath: folder + "/data.mdb"))
     }
 
-    /// Cut inside LMDB's meta pages. (Cut to nothing, the file opens as a new, empty ledger;
-    /// cut past the meta pages but short of the last page, LMDB crashes the process with
-    /// SIGBUS while opening: both reported, see docs/errors.md.)
+    /// An empty data file, cut to nothing beside its lock file or alone in the folder: LMDB
+    /// would start a new ledger in it, and the open refuses it instead, writing nothing.
+    @Test(arguments: [true, false])
+    func aDataFileCutToNothing(keepingTheLockFile: Bool) async throws {
+        let fixture = try await Self.ledgerFolder()
+        let path = fixture.folder.appendingPathComponent("ledger").path
+        try Self.replaceDataFile(in: path, with: Data())
+        if !keepingTheLockFile { try FileManager.default.removeItem(atPath: path + "/lock.mdb") }
+        let error = #expect(throws: LedgerError.self) { try Ledger.open(at: path) }
+        #expect(error?.code == .corrupted)
+        #expect(error?.message == "The data file \(path)/data.mdb is empty (0 bytes): it was cut to nothing or replaced, and the ledger's events are not in it. Restore the ledger from a backup (if the folder never held a ledger, delete data.mdb to start a new one).")
+        #expect(try FileManager.default.attributesOfItem(atPath: path + "/data.mdb")[.size] as? Int == 0)
+        #expect(FileManager.default.fileExists(atPath: path + "/lock.mdb") == keepingTheLockFile)
+    }
+
+    /// Cut inside LMDB's meta pages. (Cut past them but short of the last page:
+    /// `TruncatedDataFileTests`.)
     @Test(arguments: [1, 100, 4_095, 4_096])
     func aTruncatedDataFile(_ length: Int) async throws {
         let fixture = try await Self.ledgerFolder()

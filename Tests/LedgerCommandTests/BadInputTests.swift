@@ -226,18 +226,21 @@ import Testing
         }
     }
 
-    /// Today's behaviour, reported as a finding (docs/errors.md): LMDB takes an empty data
-    /// file for a new ledger, so a data.mdb cut to nothing shows as an empty ledger and the
-    /// next write starts a new one. (A file cut after its header, past the meta pages but
-    /// short of its last page, crashes the process with SIGBUS; no test can hold that.)
-    @Test func aDataFileCutToNothingOpensAsAnEmptyLedger() async throws {
+    /// LMDB would take an empty data file for a new ledger: the open refuses it, before
+    /// anything is written, whether the command reads or writes.
+    @Test func aDataFileCutToNothingIsRefused() async throws {
         try await withTemporaryFolder { folder in
             let ledger = folder.appendingPathComponent("ledger").path
             try await Self.makeLedger(at: ledger)
             try Self.cut(ledger + "/data.mdb", to: 0)
-            let stats = try await LedgerTool.run(["stats", "--path", ledger, "--json"])
-            #expect(stats.status == 0, "\(stats.stderr)")
-            #expect(try jsonObject(stats.stdout)["events"] as? Int == 0)
+            for command in [["stats"], ["events"], ["import", "-"]] {
+                let result = try await LedgerTool.run(command + ["--path", ledger], stdin: eventLine(9))
+                #expect(result.status == 1)
+                #expect(result.stderrLines == [
+                    "error: The data file \(ledger)/data.mdb is empty (0 bytes): it was cut to nothing or replaced, and the ledger's events are not in it. Restore the ledger from a backup (if the folder never held a ledger, delete data.mdb to start a new one).",
+                ], "\(command)")
+            }
+            #expect(try FileManager.default.attributesOfItem(atPath: ledger + "/data.mdb")[.size] as? Int == 0)
         }
     }
 

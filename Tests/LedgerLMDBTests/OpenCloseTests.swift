@@ -156,3 +156,71 @@ import Testing
         #expect(error.message.contains("cut short"))
     }
 }
+
+/// A data file of 0 bytes is a ledger cut to nothing, except while another process creates
+/// the ledger: LMDB writes a new file's first pages under the exclusive lock of `lock.mdb`.
+@Suite struct EmptyDataFileTests {
+    @Test func aNewLedgerInAnEmptyOrMissingFolderIsStillCreated() async throws {
+        for makeFolder in [false, true] {
+            let folder = TemporaryFolder()
+            if makeFolder { try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true) }
+            let store = try LMDBEventStore.open(at: folder.path)
+            try await store.append([sampleEvent()], to: "C1")
+            store.close()
+            let again = try LMDBEventStore.open(at: folder.path)
+            defer { again.close() }
+            #expect(try again.totals().eventCount == 1)
+        }
+    }
+
+    #if os(Linux)
+    /// Holds the exclusive lock as a creating process would (an open file description lock,
+    /// which conflicts with the record locks LMDB tests for even in the same process), then
+    /// puts a ledger's pages into the empty file and lets go: the open waited for them.
+    @Test func anEmptyDataFileThatAnotherProcessIsCreatingIsWaitedFor() async throws {
+        let source = TemporaryFolder()
+        do {
+            let store = try LMDBEventStore.open(at: source.path)
+            try await store.append([sampleEvent("a"), sampleEvent("b")], to: "C1")
+            store.close()
+        }
+        let pages = try Data(contentsOf: URL(fileURLWithPath: source.path + "/data.mdb"))
+        let folder = TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: folder.path + "/lock.mdb", contents: nil))
+        #expect(FileManager.default.createFile(atPath: folder.path + "/data.mdb", contents: nil))
+        let lockDescriptor = open(folder.path + "/lock.mdb", O_RDWR)
+        try #require(lockDescriptor >= 0)
+        var lock = flock()
+        lock.l_type = Int16(F_WRLCK)
+        lock.l_whence = Int16(SEEK_SET)
+        lock.l_start = 0
+        lock.l_len = 1
+        let openFileDescriptionSetLock: Int32 = 37  // F_OFD_SETLK, which Glibc's module does not export
+        try #require(fcntl(lockDescriptor, openFileDescriptionSetLock, &lock) == 0)
+
+        let path = folder.path
+        let opening = Task.detached { try LMDBEventStore.open(at: path) }
+        try await Task.sleep(for: .milliseconds(300))
+        // Still empty, as the open has not started a new ledger in the file.
+        #expect(try FileManager.default.attributesOfItem(atPath: path + "/data.mdb")[.size] as? Int == 0)
+        let handle = try #require(FileHandle(forWritingAtPath: path + "/data.mdb"))
+        try handle.write(contentsOf: pages)
+        try handle.close()
+        close(lockDescriptor)
+        let store = try await opening.value
+        defer { store.close() }
+        #expect(try store.allEvents().map(\.type) == ["a", "b"])
+    }
+    #endif
+
+    @Test func anEmptyDataFileNobodyIsCreatingIsRefused() throws {
+        let folder = TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: folder.path + "/data.mdb", contents: nil))
+        let error = #expect(throws: LedgerError.self) { try LMDBEventStore.open(at: folder.path) }
+        #expect(error?.code == .corrupted)
+        #expect(error?.message.hasPrefix("The data file \(folder.path)/data.mdb is empty (0 bytes)") == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["data.mdb"])
+    }
+}

@@ -33,6 +33,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             var flags = UInt32(MDB_NOTLS)
             if !synced { flags |= UInt32(MDB_NOSYNC) }
             if readOnly { flags |= UInt32(MDB_RDONLY) | UInt32(MDB_NOLOCK) }
+            try Self.refuseEmptyDataFile(path: path, waitForCreator: !readOnly)
             try lmdbCheck(mdb_env_open(environment, path, flags, 0o600), "Opening the ledger at \(path)")
             try Self.checkFileHoldsEveryPage(environment, path: path)
         } catch {
@@ -43,6 +44,45 @@ final class LMDBEnvironment: @unchecked Sendable {
         self.path = path
         self.mapLock = .allocate(capacity: 1)
         pthread_rwlock_init(mapLock, nil)
+    }
+
+    /// LMDB takes a data file of 0 bytes for a new environment and starts one in it, so a
+    /// ledger whose `data.mdb` was cut to nothing (or replaced by an empty file) would open
+    /// as a new, empty ledger, and the next append would start it. A ledger's data file is
+    /// never empty, except for the moment in which LMDB creates it: the process creating it
+    /// writes its first pages while it holds the exclusive lock of `lock.mdb`. While another
+    /// process holds that lock (`waitForCreator`), wait for it, for up to 10 s; then refuse
+    /// a data file that is still empty. A missing data file is a new ledger.
+    private static func refuseEmptyDataFile(path: String, waitForCreator: Bool) throws {
+        let dataPath = path + "/data.mdb"
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            var status = stat()
+            guard stat(dataPath, &status) == 0, status.st_size == 0 else { return }
+            guard waitForCreator, anotherProcessIsCreating(lockFile: path + "/lock.mdb"), ContinuousClock.now < deadline else { break }
+            usleep(2_000)
+        }
+        throw LedgerError(
+            .corrupted,
+            "The data file \(dataPath) is empty (0 bytes): it was cut to nothing or replaced, and the ledger's events are not in it. Restore the ledger from a backup (if the folder never held a ledger, delete data.mdb to start a new one)."
+        )
+    }
+
+    /// Whether another process holds the exclusive lock that LMDB takes on the first byte of
+    /// `lock.mdb` while it opens an environment, and so writes a new data file's first pages.
+    /// (Closing the descriptor drops this process's own record locks on the file; it holds
+    /// none, as it does not have this ledger open.)
+    private static func anotherProcessIsCreating(lockFile: String) -> Bool {
+        let descriptor = open(lockFile, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { _ = Foundation.close(descriptor) }
+        var lock = flock()
+        lock.l_type = Int16(F_RDLCK)
+        lock.l_whence = Int16(SEEK_SET)
+        lock.l_start = 0
+        lock.l_len = 1
+        guard fcntl(descriptor, F_GETLK, &lock) == 0 else { return false }
+        return lock.l_type == Int16(F_WRLCK)
     }
 
     /// LMDB maps the file and trusts its meta page: a data file cut short after it would
