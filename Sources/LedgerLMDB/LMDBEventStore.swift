@@ -60,6 +60,7 @@ public final class LMDBEventStore: EventStore {
             try environment.clearStaleReaders()
             let needsMigration: Bool
             (schema, needsMigration) = try environment.write { transaction in
+                try LedgerSchema.refuseForeignEnvironment(transaction, path: path)
                 let schema = try LedgerSchema(environment: environment, transaction: transaction, create: true)
                 return (schema, try Self.checkFormat(transaction, schema, path: path))
             }

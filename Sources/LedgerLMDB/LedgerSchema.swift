@@ -31,6 +31,34 @@ struct LedgerSchema: Sendable {
 
     static let databaseNames = ["log", "streams", "streamInfo", "ids", "types", "meta", "projections", "keys"]
 
+    /// Refuses an LMDB environment that another program made: its main database (which
+    /// holds the names of the named databases, and any entries of its own) has entries, but
+    /// there is no `meta` database with a format version, which a ledger writes in the
+    /// transaction that creates its databases. An empty environment is a new ledger. Call
+    /// before the databases are created, in the same write transaction, so that a refusal
+    /// leaves the environment as it was.
+    static func refuseForeignEnvironment(_ transaction: LMDBTransaction, path: String) throws {
+        var main: MDB_dbi = 0
+        try lmdbCheck(mdb_dbi_open(transaction.pointer, nil, 0, &main), "Opening the main database of \(path)")
+        var stat = MDB_stat()
+        try lmdbCheck(mdb_stat(transaction.pointer, main, &stat), "Counting the main database of \(path)")
+        guard stat.ms_entries > 0 else { return }
+        var meta: MDB_dbi = 0
+        let opened = mdb_dbi_open(transaction.pointer, "meta", 0, &meta)
+        if opened == 0 {
+            let database = LMDBDatabase(handle: meta, name: "meta")
+            var key = MetaKey.formatVersion
+            if try key.withUTF8({ bytes throws in try transaction.get(database, UnsafeRawBufferPointer(bytes)) }) != nil { return }
+        }
+        guard opened == 0 || opened == MDB_NOTFOUND || opened == MDB_INCOMPATIBLE else {
+            throw lmdbError(opened, "Opening the meta database of \(path)")
+        }
+        throw LedgerError(
+            .corrupted,
+            "The folder \(path) holds an LMDB database of another program, not a ledger: its main database has \(stat.ms_entries) \(stat.ms_entries == 1 ? "entry" : "entries") but no ledger format version. Give the folder of a ledger, or an empty folder for a new one; the files were left as they were."
+        )
+    }
+
     init(environment: LMDBEnvironment, transaction: LMDBTransaction, create: Bool) throws {
         log = try environment.openDatabase("log", in: transaction, create: create)
         streams = try environment.openDatabase("streams", in: transaction, create: create)

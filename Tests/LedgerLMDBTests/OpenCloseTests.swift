@@ -224,3 +224,97 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["data.mdb"])
     }
 }
+
+/// An LMDB environment another program made is not adopted: the ledger would add its
+/// databases and its format version to it.
+@Suite struct ForeignEnvironmentTests {
+    /// With raw LMDB, as another program would: two entries of its own in the main database,
+    /// or two named databases, one of them called `meta` (without a format version).
+    static func makeForeignEnvironment(at path: String, namedDatabases: Bool) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        var environment: OpaquePointer?
+        try #require(mdb_env_create(&environment) == 0)
+        defer { mdb_env_close(environment) }
+        mdb_env_set_maxdbs(environment, 4)
+        try #require(mdb_env_open(environment, path, 0, 0o600) == 0)
+        var transaction: OpaquePointer?
+        try #require(mdb_txn_begin(environment, nil, 0, &transaction) == 0)
+        for (name, key, value) in [("meta", "owner", "inventory"), ("parts", "P-1", "bolt")] {
+            var database: MDB_dbi = 0
+            try #require(mdb_dbi_open(transaction, namedDatabases ? name : nil, UInt32(MDB_CREATE), &database) == 0)
+            var keyBytes = Array((namedDatabases ? key : name + "." + key).utf8)
+            var valueBytes = Array(value.utf8)
+            try keyBytes.withUnsafeMutableBytes { keyBuffer in
+                try valueBytes.withUnsafeMutableBytes { valueBuffer in
+                    var keyValue = MDB_val(mv_size: keyBuffer.count, mv_data: keyBuffer.baseAddress)
+                    var dataValue = MDB_val(mv_size: valueBuffer.count, mv_data: valueBuffer.baseAddress)
+                    try #require(mdb_put(transaction, database, &keyValue, &dataValue, 0) == 0)
+                }
+            }
+        }
+        try #require(mdb_txn_commit(transaction) == 0)
+    }
+
+    /// The keys of the environment's main database.
+    static func mainKeys(at path: String) throws -> [String] {
+        var environment: OpaquePointer?
+        try #require(mdb_env_create(&environment) == 0)
+        defer { mdb_env_close(environment) }
+        try #require(mdb_env_open(environment, path, UInt32(MDB_RDONLY), 0o600) == 0)
+        var transaction: OpaquePointer?
+        try #require(mdb_txn_begin(environment, nil, UInt32(MDB_RDONLY), &transaction) == 0)
+        defer { mdb_txn_abort(transaction) }
+        var main: MDB_dbi = 0
+        try #require(mdb_dbi_open(transaction, nil, 0, &main) == 0)
+        var cursor: OpaquePointer?
+        try #require(mdb_cursor_open(transaction, main, &cursor) == 0)
+        defer { mdb_cursor_close(cursor) }
+        var keys: [String] = []
+        var key = MDB_val(), value = MDB_val()
+        var operation = MDB_FIRST
+        while mdb_cursor_get(cursor, &key, &value, operation) == 0 {
+            keys.append(String(decoding: UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size), as: UTF8.self))
+            operation = MDB_NEXT
+        }
+        return keys
+    }
+
+    @Test(arguments: [false, true])
+    func anotherProgramsEnvironmentIsRefusedAndLeftAsItWas(namedDatabases: Bool) throws {
+        let folder = TemporaryFolder()
+        try Self.makeForeignEnvironment(at: folder.path, namedDatabases: namedDatabases)
+        let keys = try Self.mainKeys(at: folder.path)
+        #expect(keys == (namedDatabases ? ["meta", "parts"] : ["meta.owner", "parts.P-1"]))
+        let message = "The folder \(folder.path) holds an LMDB database of another program, not a ledger: its main database has 2 entries but no ledger format version. Give the folder of a ledger, or an empty folder for a new one; the files were left as they were."
+        let error = #expect(throws: LedgerError.self) { try LMDBEventStore.open(at: folder.path) }
+        #expect(error?.code == .corrupted)
+        #expect(error?.message == message)
+        // The command line says the same, for a reading and a writing command.
+        for command in [["stats"], ["append", "--customer", "C1", "--type", "x.y", "--data", "{}"]] {
+            let run = try runLedger(command + ["--path", folder.path])
+            #expect(run.status == 1, "\(command)")
+            #expect(run.stderr == "error: \(message)\n", "\(command)")
+        }
+        #expect(try Self.mainKeys(at: folder.path) == keys)
+    }
+
+    @Test func aLedgerAndAnEmptyEnvironmentAreOpened() async throws {
+        // An environment with nothing in it is a new ledger.
+        let empty = TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: empty.path, withIntermediateDirectories: true)
+        do {
+            var environment: OpaquePointer?
+            try #require(mdb_env_create(&environment) == 0)
+            try #require(mdb_env_open(environment, empty.path, 0, 0o600) == 0)
+            mdb_env_close(environment)
+        }
+        let store = try LMDBEventStore.open(at: empty.path)
+        try await store.append([sampleEvent()], to: "C1")
+        store.close()
+        // The ledger's own databases, format version included, open again.
+        let again = try LMDBEventStore.open(at: empty.path)
+        #expect(try again.totals().eventCount == 1)
+        again.close()
+        #expect(try Self.mainKeys(at: empty.path).contains("meta"))
+    }
+}
