@@ -35,6 +35,14 @@ struct BadlyNamed: CustomerEventPayload {
     static let eventType = "acme voucher"
 }
 
+/// A host type with a fraction field beside whole-number ones of two widths.
+struct MeterReading: CustomerEventPayload {
+    static let eventType = "acme.meter.read"
+    var kilowattHours: Double
+    var digits: Int
+    var dial: UInt16
+}
+
 struct VersionZero: CustomerEventPayload {
     static let eventType = "acme.zero"
     static let schemaVersion: UInt16 = 0
@@ -141,6 +149,36 @@ struct VersionZero: CustomerEventPayload {
         #expect(missing?.message == #"acme.loyalty.pointsEarned: "points" is missing."#)
         // null, [] and {} stand for an absent field.
         #expect(try registry.payload(fromJSON: Data(#"{"points":5,"reason":null}"#.utf8), type: LoyaltyPointsEarned.eventType, schemaVersion: 2) != nil)
+    }
+
+    /// Foundation's decoder reports a number that does not fit a whole-number field as
+    /// invalid JSON with no field: the message names the numbers that cannot be a whole
+    /// number's, the field when there is one, and says so when the number is whole.
+    @Test(arguments: [
+        (#"{"dial":1,"digits":2.5,"kilowattHours":1}"#, #"acme.meter.read: "digits" must be a whole number, not 2.5."#),
+        (#"{"dial":1,"digits":1e19,"kilowattHours":1}"#, #"acme.meter.read: "digits" must be a whole number that fits in 64 bits, not 10000000000000000000."#),
+        (#"{"dial":1,"digits":2.5,"kilowattHours":7.25}"#,
+         #"acme.meter.read: a whole-number field holds a fraction or a number beyond 64 bits: one of "digits" (2.5), "kilowattHours" (7.25)."#),
+        (#"{"dial":70000,"digits":2,"kilowattHours":1}"#,
+         "acme.meter.read: a number does not fit its whole-number field (too large for it, or negative where it takes none), and the decoder does not say which."),
+    ])
+    func aNumberThatDoesNotFitAWholeNumberFieldIsNamed(_ json: String, _ message: String) throws {
+        var registry = EventTypeRegistry()
+        try registry.register(MeterReading.self)
+        #expect(try registry.payload(fromJSON: Data(#"{"dial":1,"digits":2,"kilowattHours":7.25}"#.utf8), type: MeterReading.eventType, schemaVersion: 1) != nil)
+        let error = #expect(throws: LedgerError.self) {
+            try registry.payload(fromJSON: Data(json.utf8), type: MeterReading.eventType, schemaVersion: 1)
+        }
+        #expect(error?.code == .invalidInput)
+        #expect(error?.message == message)
+        // Stored so, the event is damage with the same words.
+        let stored = RecordedEvent(
+            position: 9, stream: "C1", version: 1, id: EventID(), type: MeterReading.eventType, schemaVersion: 1,
+            occurredAt: day("2024-05-01"), recordedAt: day("2024-05-01"), metadata: .empty, contentType: .json, payload: Data(json.utf8)
+        )
+        let damaged = #expect(throws: LedgerError.self) { try registry.decode(stored) }
+        #expect(damaged?.code == .corrupted)
+        #expect(damaged?.message == "The acme.meter.read event at position 9 does not decode: its JSON payload does not decode: " + message.dropFirst("acme.meter.read: ".count))
     }
 
     @Test func aNewerSchemaVersionOrAnotherTypeIsRefused() throws {

@@ -244,7 +244,7 @@ enum EventCoding {
             do {
                 return try entry.decodeJSON(payload)
             } catch {
-                throw LedgerError(.corrupted, "its JSON payload does not decode: \(describe(error)).")
+                throw LedgerError(.corrupted, "its JSON payload does not decode: \(describe(error, json: payload)).")
             }
         default:
             throw LedgerError(.corrupted, "its content type is \(contentType), and a built-in event is stored as ledger binary or JSON.")
@@ -313,20 +313,9 @@ enum EventCoding {
         return Date(microsecondsSince1970: Int64(date.timeIntervalSince1970.rounded()) * 1_000_000 + microseconds)
     }
 
-    /// A JSON decoding failure in words, such as `"orderId" is missing` or
+    /// A JSON decoding failure of `json` in words, such as `"orderId" is missing` or
     /// `"amount" is invalid: Amount "12.345" in USD has 3 decimals…`.
-    static func describe(_ error: any Error) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            var text = ""
-            for key in keys {
-                if let index = key.intValue {
-                    text += "[\(index)]"
-                } else {
-                    text += (text.isEmpty ? "" : ".") + key.stringValue
-                }
-            }
-            return text
-        }
+    static func describe(_ error: any Error, json: Data? = nil) -> String {
         if let error = error as? LedgerError {
             return error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
         }
@@ -341,6 +330,12 @@ enum EventCoding {
             return "\(subject) must be \(jsonKind(of: type))"
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
+                // Foundation's decoder reports a number that does not fit a whole-number
+                // field (a fraction, or beyond its bits) like text that is not JSON, with no
+                // path and no underlying error: find the numbers that cannot be such a field's.
+                if context.underlyingError == nil, let json, let numbers = try? JSONDecoder().decode(UnfitNumbers.self, from: json) {
+                    return numbers.problem
+                }
                 let reason = context.underlyingError.map { JSONErrorText.reason(of: $0) } ?? context.debugDescription
                 return "the payload is not valid JSON (\(reason))"
             }
@@ -351,6 +346,19 @@ enum EventCoding {
         }
     }
 
+    /// A coding path as the messages write it: `lines[0].quantity`.
+    static func path(_ keys: [any CodingKey]) -> String {
+        var text = ""
+        for key in keys {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += (text.isEmpty ? "" : ".") + key.stringValue
+            }
+        }
+        return text
+    }
+
     private static func jsonKind(of type: Any.Type) -> String {
         switch type {
         case is String.Type: "a string"
@@ -359,6 +367,57 @@ enum EventCoding {
         case is Bool.Type: "true or false"
         case is [Any].Type: "an array"
         default: "an object"
+        }
+    }
+}
+
+/// The numbers of a JSON value that no whole-number field takes: fractions, and whole
+/// numbers beyond 64 bits, with their paths in key order. Read when Foundation's decoder
+/// says only that the data is not valid JSON (which it says of such a number).
+private struct UnfitNumbers: Decodable {
+    /// Each number's path and its digits (`nil`: too large for a `Decimal` too).
+    var found: [(path: String, digits: String?)] = []
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        if var array = try? decoder.unkeyedContainer() {
+            while !array.isAtEnd { found += try array.decode(UnfitNumbers.self).found }
+            return
+        }
+        if let object = try? decoder.container(keyedBy: Key.self) {
+            for key in object.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
+                found += try object.decode(UnfitNumbers.self, forKey: key).found
+            }
+            return
+        }
+        let value = try decoder.singleValueContainer()
+        if value.decodeNil() || (try? value.decode(Bool.self)) != nil || (try? value.decode(String.self)) != nil
+            || (try? value.decode(Int64.self)) != nil {
+            return
+        }
+        found = [(EventCoding.path(decoder.codingPath), (try? value.decode(Decimal.self)).map { "\($0)" })]
+    }
+
+    /// What is wrong, naming the field when one number can be the cause.
+    var problem: String {
+        switch found.count {
+        case 0:
+            return "a number does not fit its whole-number field (too large for it, or negative where it takes none), and the decoder does not say which"
+        case 1:
+            let (path, digits) = found[0]
+            guard let digits else { return "\"\(path)\" must be a whole number that fits in 64 bits" }
+            return digits.contains(".")
+                ? "\"\(path)\" must be a whole number, not \(digits)"
+                : "\"\(path)\" must be a whole number that fits in 64 bits, not \(digits)"
+        default:
+            let list = found.map { "\"\($0.path)\" (\($0.digits ?? "beyond 64 bits"))" }.joined(separator: ", ")
+            return "a whole-number field holds a fraction or a number beyond 64 bits: one of \(list)"
         }
     }
 }

@@ -257,7 +257,7 @@ public struct EventTypeRegistry: Sendable {
             payload = try decodeJSON(json)
         } catch {
             let upcast = schemaVersion == expectedVersion ? "" : " (upcast from schema version \(schemaVersion) to \(expectedVersion))"
-            throw LedgerError(.invalidInput, "\(type): \(EventCoding.describe(error))\(upcast).")
+            throw LedgerError(.invalidInput, "\(type): \(EventCoding.describe(error, json: json))\(upcast).")
         }
         if let field = try Self.unknownField(in: json, comparedWith: payload) {
             let upcast = schemaVersion == expectedVersion ? "" : ", nor do its upcasters from schema version \(schemaVersion) read it"
@@ -283,7 +283,7 @@ public struct EventTypeRegistry: Sendable {
         do {
             return try decodeJSON(payload)
         } catch {
-            throw LedgerError(.corrupted, "its JSON payload does not decode: \(EventCoding.describe(error)).")
+            throw LedgerError(.corrupted, "its JSON payload does not decode: \(EventCoding.describe(error, json: payload)).")
         }
     }
 

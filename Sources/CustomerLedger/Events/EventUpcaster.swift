@@ -110,7 +110,7 @@ extension EventTypeRegistry.Entry {
         } catch {
             throw LedgerError(
                 .corrupted,
-                "its JSON payload, upcast from schema version \(version) to \(schemaVersion), does not decode as \(swiftName): \(EventCoding.describe(error)). Check the upcasters of \(eventType)."
+                "its JSON payload, upcast from schema version \(version) to \(schemaVersion), does not decode as \(swiftName): \(EventCoding.describe(error, json: current)). Check the upcasters of \(eventType)."
             )
         }
     }
