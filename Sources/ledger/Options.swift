@@ -49,10 +49,20 @@ struct LedgerOptions: ParsableArguments {
     }
 
     /// Opens a ledger that must already exist (for commands that only read), so that a
-    /// mistyped `--path` is reported instead of leaving an empty ledger behind.
+    /// mistyped `--path` is reported instead of leaving an empty ledger behind. A folder
+    /// this user may not enter is reported as such, not as a missing ledger.
     func openExistingLedger() throws -> Ledger {
         // `data.mdb` is the LMDB engine's data file (the one `storageInfo()` measures).
-        guard FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("data.mdb")) else {
+        var status = stat()
+        if stat((path as NSString).appendingPathComponent("data.mdb"), &status) != 0 {
+            let code = errno
+            guard code != EACCES else {
+                throw LedgerError(
+                    .permissionDenied,
+                    "The ledger at \(path) cannot be reached by this user (permission denied on its folder or one above it): fix the folder's owner or mode (the ledger creates it as 0700).",
+                    systemCode: code
+                )
+            }
             throw CommandFailure(
                 "There is no ledger at \(path): give the right folder with --path, or create one with 'ledger import' or 'ledger demo'."
             )

@@ -300,16 +300,43 @@ import Testing
                     "error: The ledger folder \(ledger) is not readable and writable by this user: fix its owner or mode (the ledger creates it as 0700).",
                 ], "\(command)")
             }
-            // The reading commands first look for data.mdb, which they cannot see: the
-            // message is the one for a missing ledger (misleading; reported).
+            // The reading commands first look for data.mdb, which they may not see: they say
+            // that permission is denied, not that there is no ledger.
             for command in [["stats"], ["events"]] {
                 let result = try await Self.runWithoutAccess(command + ["--path", ledger], to: ledger)
                 #expect(result.status == 1)
                 #expect(result.stderrLines == [
-                    "error: There is no ledger at \(ledger): give the right folder with --path, or create one with 'ledger import' or 'ledger demo'.",
+                    "error: The ledger at \(ledger) cannot be reached by this user (permission denied on its folder or one above it): fix the folder's owner or mode (the ledger creates it as 0700).",
                 ], "\(command)")
             }
             #expect(try storedEvents(at: ledger).count == 3)
+        }
+    }
+
+    /// A ledger inside a folder this user may not enter: the reading commands say that
+    /// permission is denied; a missing ledger in a folder they may enter is still "no ledger".
+    @Test(.enabled(if: canLoseAccess, "root without setpriv cannot lose access"))
+    func aLedgerBehindAFolderWithoutPermission() async throws {
+        try await withTemporaryFolder { folder in
+            #expect(chmod(folder.path, 0o755) == 0)
+            let parent = folder.appendingPathComponent("private").path
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: false)
+            #expect(chmod(parent, 0o700) == 0)
+            let ledger = parent + "/ledger"
+            try await Self.makeLedger(at: ledger)
+            for command in [["stats"], ["events"]] {
+                let result = try await Self.runWithoutAccess(command + ["--path", ledger], to: parent)
+                #expect(result.status == 1)
+                #expect(result.stderrLines == [
+                    "error: The ledger at \(ledger) cannot be reached by this user (permission denied on its folder or one above it): fix the folder's owner or mode (the ledger creates it as 0700).",
+                ], "\(command)")
+            }
+            let missing = folder.appendingPathComponent("missing").path
+            let result = try await Self.runWithoutAccess(["stats", "--path", missing], to: parent)
+            #expect(result.stderrLines == [
+                "error: There is no ledger at \(missing): give the right folder with --path, or create one with 'ledger import' or 'ledger demo'.",
+            ])
+            #expect(!FileManager.default.fileExists(atPath: missing))
         }
     }
 
