@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "CustomerLedger", targets: ["CustomerLedger"]),
+        .library(name: "LedgerJSONLines", targets: ["LedgerJSONLines"]),
         .executable(name: "ledger", targets: ["ledger"]),
     ],
     dependencies: [
@@ -42,10 +43,14 @@ let package = Package(
             dependencies: ["LedgerCore", "LedgerLMDB", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
+        // The JSON Lines codec of import and export (docs/jsonl-format.md), for the tool, the
+        // fuzzer and hosts that read or write the format themselves.
+        .target(name: "LedgerJSONLines", dependencies: ["CustomerLedger"], swiftSettings: strictSettings),
         .executableTarget(
             name: "ledger",
             dependencies: [
                 "CustomerLedger",
+                "LedgerJSONLines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -62,7 +67,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerCommandTests",
-            dependencies: ["CustomerLedger", "ledger"],
+            dependencies: ["CustomerLedger", "LedgerJSONLines", "ledger"],
             swiftSettings: strictSettings
         ),
         .testTarget(

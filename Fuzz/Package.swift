@@ -18,6 +18,7 @@ let strictSettings: [SwiftSetting] = [
 ]
 
 let customerLedger = Target.Dependency.product(name: "CustomerLedger", package: rootIdentity)
+let jsonLines = Target.Dependency.product(name: "LedgerJSONLines", package: rootIdentity)
 
 let package = Package(
     name: "CustomerLedgerFuzz",
@@ -28,13 +29,11 @@ let package = Package(
     targets: [
         // What the fuzz targets and the seed writer share: the input layouts and the checks.
         .target(name: "FuzzSupport", dependencies: [customerLedger], swiftSettings: strictSettings),
-        // One JSON Lines input (one or more lines) through the importer's own line decoder.
-        // Sources/ledger is an executable target, which another package cannot import, so
-        // Importer/ holds symbolic links to the four files of the line codec: the fuzzer
-        // runs exactly the code `ledger import` runs, compiled a second time.
+        // One JSON Lines input (one or more lines) through the importer's own line decoder,
+        // the LedgerJSONLines library that `ledger import` runs.
         .executableTarget(
             name: "FuzzImportLine",
-            dependencies: [customerLedger, "FuzzSupport"],
+            dependencies: [customerLedger, jsonLines, "FuzzSupport"],
             swiftSettings: strictSettings
         ),
         // One built-in payload in the binary layout (content type 2) through the public

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustomerLedger
 import Foundation
+import LedgerJSONLines
 
 /// `ledger append`: appends one event, given by options or as one JSON line on standard
 /// input. It opens the ledger, appends and closes, so it can run beside a service (or a

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustomerLedger
 import Foundation
+import LedgerJSONLines
 
 /// The options every domain view takes (`profile`, `lifecycle`, `rfm`, …): where the
 /// ledger is, the point of view (`--as-of`, `--known-at`) and the output form (`--json`).

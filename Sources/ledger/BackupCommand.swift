@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustomerLedger
 import Foundation
+import LedgerJSONLines
 
 /// `ledger backup DIR`: a consistent, compacted hot copy of the ledger (docs/backups.md).
 struct BackupCommand: AsyncParsableCommand {

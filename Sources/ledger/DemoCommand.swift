@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustomerLedger
 import Foundation
+import LedgerJSONLines
 
 /// `ledger demo`: fills a ledger with a realistic, deterministic synthetic data set, then
 /// prints a short dashboard of it.

@@ -1,5 +1,6 @@
 import CustomerLedger
 import Foundation
+import LedgerJSONLines
 
 /// The demo's data set: a few thousand customers (persons and companies) over two
 /// calendar years, 2024 and 2025, as typed events (shared docs, domain.md §2).

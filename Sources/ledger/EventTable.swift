@@ -1,5 +1,6 @@
 import CustomerLedger
 import Foundation
+import LedgerJSONLines
 
 /// Events as table rows for people: `events` and the demo's timeline.
 struct EventTable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CustomerLedger
+import LedgerJSONLines
 
 /// `ledger events`: lists events as a table, or as JSON Lines with `--json`.
 struct EventsCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CustomerLedger
+import LedgerJSONLines
 
 /// `ledger export`: writes events as JSON Lines, the format `import` reads.
 struct ExportCommand: AsyncParsableCommand {

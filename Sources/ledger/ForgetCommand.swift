@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustomerLedger
 import Foundation
+import LedgerJSONLines
 
 /// `ledger forget ID`: erases a customer's personal data (docs/privacy.md).
 struct ForgetCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import CustomerLedger
 import Foundation
 import LedgerLMDB
+import LedgerJSONLines
 
 /// `ledger import FILE`: appends the events of a JSON Lines file, one atomic append per
 /// batch of lines.

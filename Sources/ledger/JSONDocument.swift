@@ -1,5 +1,6 @@
 import CustomerLedger
 import Foundation
+import LedgerJSONLines
 
 /// A JSON value with keys in the order they were given, for the one document each domain
 /// view prints with `--json`. Money is an exact decimal string with its currency, times

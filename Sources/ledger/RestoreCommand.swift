@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustomerLedger
 import Foundation
+import LedgerJSONLines
 
 /// `ledger restore BACKUP --path DIR`: a backup made into a new ledger (docs/backups.md).
 struct RestoreCommand: AsyncParsableCommand {

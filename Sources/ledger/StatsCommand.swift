@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustomerLedger
 import LedgerLMDB
+import LedgerJSONLines
 
 /// `ledger stats`: counts and storage facts of a ledger.
 struct StatsCommand: AsyncParsableCommand {

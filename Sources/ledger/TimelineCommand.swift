@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustomerLedger
 import Foundation
+import LedgerJSONLines
 
 /// `ledger timeline ID`: every event of a customer, newest first, with its channel mix,
 /// last contact per channel and follow-ups.

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import ledger
+import LedgerJSONLines
 
 /// The one rule for times on the command line (`--as-of`, `--to`, `--from`, `--known-at`).
 @Suite struct AsOfOptionTests {

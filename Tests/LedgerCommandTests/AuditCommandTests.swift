@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import ledger
+import LedgerJSONLines
 
 /// `ledger audit` on a hand-made customer whose name was corrected, and an order
 /// cancelled, weeks after the fact (recorded in March, reaching back to January and

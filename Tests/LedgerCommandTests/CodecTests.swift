@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import ledger
+@testable import LedgerJSONLines
 
 /// The line codec on its own: times, payload canonical form, encode → decode.
 @Suite struct CodecTests {
@@ -122,6 +123,19 @@ import Testing
             #expect(decoded.event.contentType == event.contentType)
             #expect(decoded.event.payload == event.payload)
         }
+    }
+
+    /// A time beyond what 64 bits of microseconds hold (which no append stores, but a
+    /// `RecordedEvent` built by a host may have) is written as the nearest they hold.
+    @Test func aTimeBeyond64BitsOfMicrosecondsIsWrittenNotATrap() throws {
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 1e20)) == "294247-01-10T04:00:54.775807Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -1e20)) == "-290308-12-21T19:59:05.224192Z")
+        let event = RecordedEvent(
+            position: 1, stream: "C1", version: 1, id: EventID(uuidString: fixedID(1))!, type: "x.y", schemaVersion: 1,
+            occurredAt: Date(timeIntervalSince1970: 1e20), recordedAt: Date(timeIntervalSince1970: 0), metadata: .empty,
+            contentType: .json, payload: Data("{}".utf8)
+        )
+        #expect(String(decoding: try JSONLines.encode(event), as: UTF8.self).contains(#""occurredAt":"294247-01-10T04:00:54.775807Z""#))
     }
 
     @Test func reservedCustomMetadataKeysCannotBeExported() {

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import ledger
+import LedgerJSONLines
 
 /// The domain views (`profile`, `timeline`, `lifecycle`, `value`, `rfm`, `tiers`,
 /// `attention`, `kpis`) on a small ledger made by hand, as tables and as JSON.

@@ -1,10 +1,11 @@
 import CustomerLedger
 import Foundation
 import FuzzSupport
+import LedgerJSONLines
 
 // libFuzzer calls this once per input: text that `ImportInput` splits into lines as
-// `ledger import` does, each read by the importer's own `JSONLines.decode` (Importer/ links
-// to Sources/ledger). The checks, per line:
+// `ledger import` does, each read by the importer's own `JSONLines.decode` (the
+// LedgerJSONLines library). The checks, per line:
 //
 // - Decoding never traps: a bad line is a `LineProblem` with a reason.
 // - A built-in event the importer accepts is stored in the binary layout and decodes again

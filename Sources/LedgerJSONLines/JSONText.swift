@@ -1,49 +1,49 @@
 /// Writes JSON text byte by byte where the exact output matters: the key order of an
 /// exported line, and payload bytes embedded as they are stored.
-struct JSONObjectWriter {
+package struct JSONObjectWriter {
     private(set) var bytes: [UInt8] = [UInt8(ascii: "{")]
     private var isEmpty = true
 
-    init() {}
+    package init() {}
 
     /// Adds `"key":"value"`; a `nil` value adds nothing.
-    mutating func add(_ key: String, _ value: String?) {
+    package mutating func add(_ key: String, _ value: String?) {
         guard let value else { return }
         addKey(key)
         Self.appendString(value, to: &bytes)
     }
 
     /// Adds `"key":123`.
-    mutating func add(_ key: String, _ value: some BinaryInteger) {
+    package mutating func add(_ key: String, _ value: some BinaryInteger) {
         addKey(key)
         bytes.append(contentsOf: String(value).utf8)
     }
 
     /// Adds `"key":true` or `false`.
-    mutating func add(_ key: String, _ value: Bool) {
+    package mutating func add(_ key: String, _ value: Bool) {
         addKey(key)
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
     /// Adds `"key":null`.
-    mutating func addNull(_ key: String) {
+    package mutating func addNull(_ key: String) {
         addKey(key)
         bytes.append(contentsOf: "null".utf8)
     }
 
     /// Adds `"key":<json>`, where `json` is already one JSON value.
-    mutating func add(_ key: String, json: some Sequence<UInt8>) {
+    package mutating func add(_ key: String, json: some Sequence<UInt8>) {
         addKey(key)
         bytes.append(contentsOf: json)
     }
 
     /// The finished object.
-    func finished() -> [UInt8] {
+    package func finished() -> [UInt8] {
         bytes + [UInt8(ascii: "}")]
     }
 
     /// The finished object as text.
-    func text() -> String {
+    package func text() -> String {
         String(decoding: finished(), as: UTF8.self)
     }
 
@@ -56,7 +56,7 @@ struct JSONObjectWriter {
 
     /// Appends `string` as a JSON string: `"` and `\` escaped, control characters as
     /// `\n`, `\t`… or `\u00XX`, everything else (including non-ASCII) as UTF-8.
-    static func appendString(_ string: String, to bytes: inout [UInt8]) {
+    package static func appendString(_ string: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// The payload bytes of a JSON event, in the one form the tool writes: compact JSON
 /// with sorted keys, as `JSONSerialization` produces it with `.sortedKeys` and
@@ -6,17 +6,17 @@ import Foundation
 ///
 /// One canonical form makes a re-import of the same line store the same bytes (so it
 /// is recognised as already present), however the line spaced or ordered its keys.
-enum JSONPayload {
+package enum JSONPayload {
     /// Why a value is not usable JSON.
-    struct Problem: Error, CustomStringConvertible {
-        var reason: String
-        var description: String { reason }
+    package struct Problem: Error, CustomStringConvertible {
+        package var reason: String
+        package var description: String { reason }
     }
 
     static let writingOptions: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]
 
     /// The canonical bytes of a value `JSONSerialization` parsed.
-    static func canonical(_ value: Any) throws(Problem) -> Data {
+    package static func canonical(_ value: Any) throws(Problem) -> Data {
         do {
             return try JSONSerialization.data(withJSONObject: value, options: writingOptions)
         } catch {
@@ -25,7 +25,7 @@ enum JSONPayload {
     }
 
     /// Parses JSON text (any value, not only objects) and returns its canonical bytes.
-    static func canonical(text: Data) throws(Problem) -> Data {
+    package static func canonical(text: Data) throws(Problem) -> Data {
         try canonical(try parse(text))
     }
 

@@ -1,21 +1,41 @@
-import CustomerLedger
-import Foundation
+public import CustomerLedger
+public import Foundation
 
 /// One event read from a line: the stream it goes to and the event to append.
-struct EventLine {
-    var customer: StreamID
-    var event: ProposedEvent
+public struct EventLine: Sendable {
+    /// The customer: the stream the event goes to.
+    public var customer: StreamID
+    /// The event to append, a built-in type already checked and in the binary layout.
+    public var event: ProposedEvent
+
+    package init(customer: StreamID, event: ProposedEvent) {
+        self.customer = customer
+        self.event = event
+    }
 }
 
-/// Why a line is not an event; printed after `FILE:LINE: `.
-struct LineProblem: Error, CustomStringConvertible {
-    var reason: String
-    var description: String { reason }
+/// Why a line is not an event (or an event cannot be written as a line); `ledger import`
+/// prints it after `FILE:LINE: `.
+public struct LineProblem: Error, CustomStringConvertible {
+    /// What is wrong, in words, such as `missing "type" (the event type, like
+    /// purchase.completed)`.
+    public var reason: String
+    /// ``reason``.
+    public var description: String { reason }
+
+    package init(reason: String) { self.reason = reason }
 }
 
-/// The line codec of the JSON Lines format that `import`, `export`, `events --json` and
-/// `append` share. docs/jsonl-format.md is its specification; keep the two in step.
-enum JSONLines {
+/// The line codec of the JSON Lines format that `ledger import`, `export`, `events --json`
+/// and `append` share: one event per line. docs/jsonl-format.md is its specification; keep
+/// the two in step.
+///
+/// ```swift
+/// let line = try JSONLines.decode(Data(text.utf8), maximumPayloadSize: ledger.store.options.maximumEventSize)
+/// try await ledger.store.append([line.event], to: line.customer)
+/// let exported = try JSONLines.encode(recorded)  // the line, without a line break
+/// ```
+public enum JSONLines {
     /// Every top-level key a line may have.
     static let keys = [
         "id", "customer", "type", "schemaVersion", "occurredAt", "recordedAt", "metadata",
@@ -27,11 +47,15 @@ enum JSONLines {
 
     // MARK: Reading
 
-    /// Reads one line (without its line break) into an event to append.
+    /// Reads one line (without its line break) into an event to append, as `ledger import`
+    /// does: the keys of the format only, each of its type; a built-in event's payload
+    /// decoded strictly, checked and encoded in the binary layout; any other type's stored
+    /// as given (JSON in canonical form, or the bytes of `dataBase64`).
     ///
     /// - Parameter maximumPayloadSize: the ledger's limit, checked here so that the error
     ///   names the line.
-    static func decode(_ line: Data, maximumPayloadSize: Int) throws(LineProblem) -> EventLine {
+    /// - Throws: ``LineProblem`` saying what is wrong with the line.
+    public static func decode(_ line: Data, maximumPayloadSize: Int) throws(LineProblem) -> EventLine {
         let parsed: Any
         do { parsed = try JSONPayload.parse(line) } catch { throw LineProblem(reason: "the line \(error.reason)") }
         guard let object = parsed as? [String: Any] else {
@@ -99,14 +123,14 @@ enum JSONLines {
     static let registry = EventTypeRegistry()
 
     /// The schema version of a built-in type, or `nil` for any other type.
-    static func builtInSchemaVersion(of type: String) -> UInt16? {
+    package static func builtInSchemaVersion(of type: String) -> UInt16? {
         CustomerEvent.builtInTypes.first { $0.eventType == type }?.schemaVersion
     }
 
     /// A built-in event given as JSON, as the ledger stores it: decoded into its typed
     /// form (unknown fields and a wrong schema version are errors), validated and encoded
     /// in the binary layout. Any other type is returned as it is.
-    static func typed(_ event: ProposedEvent) throws(LineProblem) -> ProposedEvent {
+    package static func typed(_ event: ProposedEvent) throws(LineProblem) -> ProposedEvent {
         guard EventTypeRegistry.isBuiltIn(event.type) else { return event }
         guard event.contentType == .json else {
             throw LineProblem(
@@ -136,7 +160,7 @@ enum JSONLines {
 
     /// The event with a built-in binary payload replaced by its JSON form, for showing
     /// it to people; any other event as it is.
-    static func readable(_ event: RecordedEvent) -> RecordedEvent {
+    package static func readable(_ event: RecordedEvent) -> RecordedEvent {
         guard let json = builtInJSON(event) else { return event }
         var readable = event
         readable.contentType = .json
@@ -281,7 +305,12 @@ enum JSONLines {
     /// content, including JSON stored in another form by the library API and a built-in
     /// payload that does not decode, goes in `dataBase64` with its `contentType`, so
     /// nothing is lost.
-    static func encode(_ event: RecordedEvent, personalData: PersonalDataStatus = .readable) throws(LineProblem) -> [UInt8] {
+    ///
+    /// - Parameter personalData: how the event's personal data was read; other than
+    ///   `.readable`, the line says so (`"personalData"`), and an import refuses it.
+    /// - Throws: ``LineProblem`` when the event cannot be written as a line: its custom
+    ///   metadata uses a key the format reserves.
+    public static func encode(_ event: RecordedEvent, personalData: PersonalDataStatus = .readable) throws(LineProblem) -> [UInt8] {
         var line = JSONObjectWriter()
         line.add("position", event.position.rawValue)
         line.add("id", event.id.description)

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// The times of the JSON Lines format: ISO 8601 / RFC 3339 with a zone, read to the
 /// microsecond and written in UTC with six fractional digits.
@@ -7,15 +7,17 @@ import Foundation
 /// microsecond), then `Z` or `±HH:MM`. Written: `2024-05-01T10:00:00.000000Z`.
 /// Both directions use whole microseconds, the resolution the ledger stores, so an
 /// exported time reads back exactly.
-enum Timestamp {
+package enum Timestamp {
     /// Why a text is not a time the format accepts.
-    struct Problem: Error, CustomStringConvertible {
-        var reason: String
-        var description: String { reason }
+    package struct Problem: Error, CustomStringConvertible {
+        package var reason: String
+        package var description: String { reason }
+
+        package init(reason: String) { self.reason = reason }
     }
 
     /// Reads a time, or says precisely what is wrong with it.
-    static func parse(_ text: String) throws(Problem) -> Date {
+    package static func parse(_ text: String) throws(Problem) -> Date {
         Date(timeIntervalSince1970: Double(try microseconds(text)) / 1_000_000)
     }
 
@@ -83,8 +85,11 @@ enum Timestamp {
     }
 
     /// Writes a time in UTC with six fractional digits (or none), such as `2024-05-01T10:00:00.000000Z`.
-    static func format(_ date: Date, fractionDigits: Bool = true) -> String {
-        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+    /// A time beyond what 64 bits of microseconds hold (none the ledger stores) is written
+    /// as the nearest that they hold, not a trap.
+    package static func format(_ date: Date, fractionDigits: Bool = true) -> String {
+        let micros = Int64(exactly: (date.timeIntervalSince1970 * 1_000_000).rounded())
+            ?? (date.timeIntervalSince1970 > 0 ? .max : .min)
         let (days, dayMicros) = floorDivision(micros, 86_400_000_000)
         let (year, month, day) = civil(daysSince1970: days)
         let secondOfDay = dayMicros / 1_000_000
@@ -109,7 +114,7 @@ enum Timestamp {
         year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
     }
 
-    static func daysSince1970(year: Int64, month: Int64, day: Int64) -> Int64 {
+    package static func daysSince1970(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -118,7 +123,7 @@ enum Timestamp {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func civil(daysSince1970 days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    package static func civil(daysSince1970 days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

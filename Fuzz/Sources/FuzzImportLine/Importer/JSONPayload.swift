@@ -1,1 +1,0 @@
-../../../../Sources/ledger/JSONPayload.swift

@@ -1,1 +1,0 @@
-../../../../Sources/ledger/JSONText.swift
