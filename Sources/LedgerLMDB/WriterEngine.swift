@@ -63,8 +63,9 @@ struct WriterEngine: Sendable {
                 }
             } catch {
                 cache.reset()
-                let failure = error as? LedgerError
+                var failure = error as? LedgerError
                     ?? LedgerError(.storageFailure, "Appending failed: \(error). Nothing of this group was written.")
+                failure.message += spaceFacts(for: failure.systemCode, at: environment.path)
                 for request in group { request.fail(failure) }
                 return
             }
