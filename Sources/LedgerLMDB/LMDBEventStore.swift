@@ -29,6 +29,9 @@ public final class LMDBEventStore: EventStore {
     private let isClosed = Atomic<Bool>(false)
     private let registryKey: String
     private let inlineHook = InlineHookSlot()
+    /// How many reader slots of dead processes this open cleared (`mdb_reader_check`): a
+    /// killed reader's slot would otherwise pin its snapshot and keep freed pages from reuse.
+    package let staleReadersClearedAtOpen: Int
 
     /// Opens the ledger in folder `path`, creating the folder (mode 0700, with any missing
     /// parent folders) and its files (mode 0600) when missing, and clearing reader slots left by dead processes.
@@ -57,7 +60,7 @@ public final class LMDBEventStore: EventStore {
                 maxReaders: options.maximumReaders,
                 synced: options.durability == .durable
             )
-            try environment.clearStaleReaders()
+            staleReadersClearedAtOpen = try environment.clearStaleReaders()
             let needsMigration: Bool
             (schema, needsMigration) = try environment.write { transaction in
                 try LedgerSchema.refuseForeignEnvironment(transaction, path: path)
@@ -110,6 +113,12 @@ public final class LMDBEventStore: EventStore {
     package func resumeWriter() { writer.resume() }
     package var queuedAppends: Int { writer.queuedRequests }
     package var committedGroups: Int { writer.groupCount }
+
+    /// The reader slots in use across every process that has the ledger open, for fault
+    /// tests that check a killed reader's slot is cleared.
+    package func readerSlots() throws(LedgerError) -> [ReaderSlot] {
+        do { return try environment.readerSlots() } catch { throw LedgerError.wrapping(error, while: "Listing the reader slots") }
+    }
 
     var closedError: LedgerError {
         LedgerError(.closed, "The ledger at \(path) is closed: open it again to read or write.")

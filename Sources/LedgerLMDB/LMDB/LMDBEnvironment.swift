@@ -191,6 +191,30 @@ final class LMDBEnvironment: @unchecked Sendable {
         return Int(dead)
     }
 
+    /// The reader slots in use, across every process that has the environment open
+    /// (`mdb_reader_list`): each slot's process and the transaction it pins, `nil` for a
+    /// slot kept between transactions.
+    func readerSlots() throws -> [ReaderSlot] {
+        final class Lines { var text = "" }
+        let lines = Lines()
+        let code = withExtendedLifetime(lines) {
+            mdb_reader_list(handle, { message, context in
+                guard let message, let context else { return 0 }
+                Unmanaged<Lines>.fromOpaque(context).takeUnretainedValue().text += String(cString: message)
+                return 0
+            }, Unmanaged.passUnretained(lines).toOpaque())
+        }
+        // mdb_reader_list returns what the callback last returned, and its callback never fails.
+        try lmdbCheck(code < 0 ? code : 0, "Listing the reader slots")
+        // "    pid     thread     txnid" then one "PID THREAD TXNID" line per slot, with
+        // "-" for no transaction; or "(no active readers)".
+        return lines.text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count == 3, let pid = Int32(fields[0]) else { return nil }
+            return ReaderSlot(processID: pid, transaction: UInt64(fields[2]))
+        }
+    }
+
     /// Writes a consistent copy of the environment's data file to `descriptor`, compacted
     /// (`MDB_CP_COMPACT`: free pages left out, pages renumbered in order) when `compact`.
     ///
@@ -234,4 +258,12 @@ final class LMDBEnvironment: @unchecked Sendable {
         )
         return LMDBDatabase(handle: handle, name: name)
     }
+}
+
+/// One slot of LMDB's reader table, shared by every process that has the ledger open.
+package struct ReaderSlot: Hashable, Sendable {
+    /// The process that took the slot.
+    package var processID: Int32
+    /// The transaction whose snapshot the slot pins, or `nil` when it pins none.
+    package var transaction: UInt64?
 }
