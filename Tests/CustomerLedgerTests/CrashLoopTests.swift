@@ -25,9 +25,8 @@ import Testing
             let process = try Worker.start(worker, ["append", path, "\(next)", "100000", "\(Self.batchSize)"])
             try await process.waitForLines(prefix: "acked", count: 1 + random.below(20), orUntil: "done")
             try await Task.sleep(for: .microseconds(random.below(4_000)))
-            process.kill()
-            let remaining = String(decoding: process.output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            acknowledged.formUnion((process.seenOutput + remaining).split(separator: "\n").compactMap { line in
+            let output = try await process.kill()
+            acknowledged.formUnion(output.split(separator: "\n").compactMap { line in
                 line.hasPrefix("acked ") ? Int(line.dropFirst(6)) : nil
             })
             let ledger = try Ledger.open(at: path)

@@ -25,7 +25,7 @@ import Testing
             // Killed after a random number of batches, at a random moment of the next one.
             try await process.waitForLines(prefix: "folded", count: 1 + random.below(40), orUntil: "caught up")
             try await Task.sleep(for: .microseconds(random.below(3_000)))
-            process.kill()
+            try await process.kill()
             let ledger = try Ledger.open(at: path)
             let (checkpoint, stored) = try storedStates(of: PositionsFolded(), in: ledger)
             let expected = try ledger.project(PositionsFolded(), asOf: AsOf(knownAt: .position(checkpoint)))
@@ -55,8 +55,7 @@ import Testing
         try await running.waitUntilCaughtUp()
         let appender = try Worker.start(worker, ["append", path, "0", "50", "40"])
         try await appender.waitForLine("done")
-        appender.process.waitUntilExit()
-        #expect(appender.process.terminationStatus == 0)
+        #expect(try await appender.finish().status == 0)
         #expect(try fixture.ledger.head() == 2_000)
         try await running.waitUntilCaughtUp()
         let (checkpoint, stored) = try storedStates(of: PositionsFolded(), in: fixture.ledger)
@@ -77,65 +76,4 @@ import Testing
             return (try storage.checkpoint(projection.name, version: projection.version) ?? .start, states)
         }
     }
-}
-
-/// `ledger-worker`, run as a child process the test can kill.
-final class Worker {
-    /// The binary, next to the test bundle like `ledger`.
-    static let executable: URL? = {
-        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let bundle = Bundle.main.bundleURL
-        return [bundle, bundle.deletingLastPathComponent(), runner, runner.deletingLastPathComponent()]
-            .map { $0.appendingPathComponent("ledger-worker") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
-
-    let process: Process
-    let output: Pipe
-    /// Everything read from its output so far.
-    private(set) var seenOutput = ""
-
-    init(process: Process, output: Pipe) {
-        self.process = process
-        self.output = output
-    }
-
-    static func start(_ executable: URL, _ arguments: [String]) throws -> Worker {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return Worker(process: process, output: output)
-    }
-
-    /// Waits until the worker has printed `line` (its output is a few short lines).
-    func waitForLine(_ line: String) async throws {
-        while !seenOutput.split(separator: "\n").contains(Substring(line)) { try readMore() }
-    }
-
-    /// Waits until the worker has printed `count` lines starting with `prefix`, or
-    /// `orUntil` (the worker then prints no more of them).
-    func waitForLines(prefix: String, count: Int, orUntil last: String) async throws {
-        while seenOutput.split(separator: "\n").filter({ $0.hasPrefix(prefix) }).count < count,
-              !seenOutput.split(separator: "\n").contains(Substring(last)) {
-            try readMore()
-        }
-    }
-
-    private func readMore() throws {
-        let chunk = output.fileHandleForReading.availableData
-        guard !chunk.isEmpty else { throw WorkerEnded(output: seenOutput) }
-        seenOutput += String(decoding: chunk, as: UTF8.self)
-    }
-
-    /// SIGKILL: no chance to finish a write or close anything.
-    func kill() {
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    struct WorkerEnded: Error { var output: String }
 }
