@@ -44,6 +44,11 @@ public enum FaultWorkload {
         return EventID(UUID(uuid: uuid))
     }
 
+    /// The index within its batch of an id of ``eventID(batch:index:)``.
+    public static func index(of id: EventID) -> Int {
+        withUnsafeBytes(of: id.uuid.uuid) { Int(UInt16(bigEndian: $0.loadUnaligned(fromByteOffset: 13, as: UInt16.self))) }
+    }
+
     /// The batch an id of ``eventID(batch:index:)`` belongs to.
     public static func batch(of id: EventID) -> Int {
         withUnsafeBytes(of: id.uuid.uuid) { Int(UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: 9, as: UInt32.self))) }

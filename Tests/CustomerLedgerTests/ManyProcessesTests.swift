@@ -3,11 +3,12 @@ import Foundation
 import LedgerFaultSupport
 import Testing
 
-/// Four processes append to one ledger at once while this process follows it live: every
-/// event is stored once, positions have no gaps, and the subscriber saw every event in
-/// log order.
+/// Four processes append to one ledger at once while two reader processes read it again
+/// and again, a subscriber process follows it live, and this process follows it too:
+/// every event is stored once, positions have no gaps, every read saw a gapless prefix of
+/// whole batches, and each subscriber saw every event once, in log order.
 @Suite struct ManyProcessesTests {
-    @Test(.timeLimit(.minutes(3))) func fourWritersAndALiveSubscriberInAnotherProcess() async throws {
+    @Test(.timeLimit(.minutes(3))) func fourWritersReadersAndLiveSubscribersInOtherProcesses() async throws {
         let worker = try #require(Worker.executable, "ledger-worker was not built next to the tests")
         let fixture = try LedgerFixture()
         let path = fixture.folder.appendingPathComponent("ledger").path
@@ -22,13 +23,17 @@ import Testing
             }
             return seen
         }
+        // The readers and the other subscriber are running before the first append.
+        let remoteSubscriber = try Worker.start(worker, ["subscribe", path, "\(expected)", "\(size)"])
+        let readers = try (0..<2).map { _ in try Worker.start(worker, ["read", path, "\(expected)", "\(size)"]) }
+        try await remoteSubscriber.waitForLine("subscribed")
+        for reader in readers { try await reader.waitForLine("reading") }
         let writers = try (0..<4).map { writer in
             try Worker.start(worker, ["append", path, "\(writer * 10_000)", "\(batches)", "\(size)"])
         }
         for writer in writers {
             try await writer.waitForLine("done")
-            writer.process.waitUntilExit()
-            #expect(writer.process.terminationStatus == 0)
+            #expect(try await writer.finish().status == 0)
         }
         let seen = try await subscriber.value
         #expect(seen.map(\.position.rawValue) == Array(1...UInt64(expected)))
@@ -41,5 +46,23 @@ import Testing
         #expect(perBatch.count == 4 * batches)
         #expect(perBatch.values.allSatisfy { $0 == size })
         #expect(try ledger.verify().isIntact)
+
+        // The subscriber process saw the same events in the same order: its digest of every
+        // position and id is the stored log's.
+        var storedCheck = LogOrderCheck { _ in size }
+        for event in stored { storedCheck.check(event) }
+        #expect(storedCheck.finish() == nil)
+        let remote = try await remoteSubscriber.finish()
+        #expect(remote.status == 0)
+        #expect(remote.output.split(separator: "\n").last.map(String.init) == "ok \(expected) \(storedCheck.digest)", "the subscriber process said: \(remote.output)")
+        // Each reader read until it saw every event; every read was a gapless prefix of whole batches.
+        for reader in readers {
+            let (status, output) = try await reader.finish()
+            #expect(status == 0)
+            let verdict = try #require(output.split(separator: "\n").last, "the reader printed nothing")
+            #expect(verdict.hasPrefix("ok "), "a reader process saw \(verdict)")
+            let fields = verdict.split(separator: " ")
+            if fields.count == 3 { print("many processes: a reader process read the whole log \(fields[1]) times and saw \(fields[2]) different heads, each a gapless prefix of whole batches") }
+        }
     }
 }
