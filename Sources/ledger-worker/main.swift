@@ -1,6 +1,7 @@
 // A process for fault tests to run beside others or kill: it appends known batches, runs a
-// persistent projection, or follows or reads the log, printing what it has done (one line
-// at a time, unbuffered) so the test knows what must have survived.
+// persistent projection, follows or reads the log, or holds a read transaction, printing
+// what it has done (one line at a time, unbuffered) so the test knows what must have
+// survived.
 //
 //   ledger-worker append PATH FIRST COUNT SIZE   appends batches FIRST..<FIRST+COUNT of SIZE
 //                                                events each, printing "acked N" after each
@@ -17,6 +18,10 @@
 //                                                events: every read must be a gapless prefix
 //                                                of whole batches of SIZE. Prints
 //                                                "ok READS DISTINCT-HEADS" or "bad PROBLEM"
+//   ledger-worker hold PATH                       begins a read transaction, prints "holding"
+//                                                and keeps it open until killed
+//   ledger-worker open PATH                       opens the ledger and prints "cleared N": the
+//                                                reader slots of dead processes the open cleared
 import CustomerLedger
 import Foundation
 import LedgerFaultSupport
@@ -26,7 +31,7 @@ func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
-let usage = "usage: ledger-worker append PATH FIRST COUNT SIZE | project PATH BATCH | subscribe PATH COUNT SIZE | read PATH COUNT SIZE\n"
+let usage = "usage: ledger-worker append PATH FIRST COUNT SIZE | project PATH BATCH | subscribe PATH COUNT SIZE | read PATH COUNT SIZE | hold PATH | open PATH\n"
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
     FileHandle.standardError.write(Data(usage.utf8))
@@ -97,6 +102,20 @@ do {
             try await Task.sleep(for: .milliseconds(2))
         }
         say(problem.map { "bad \($0)" } ?? "ok \(reads) \(heads.count)")
+    case "hold" where arguments.count == 3:
+        var held = false
+        try ledger.readLog(from: .start, limit: 1) { _ in
+            held = true
+            say("holding")
+            // Blocks inside the read transaction: only a kill ends it.
+            while true { sleep(60) }
+        }
+        if !held {
+            FileHandle.standardError.write(Data("ledger-worker: hold needs a ledger with at least one event\n".utf8))
+            exit(1)
+        }
+    case "open" where arguments.count == 3:
+        say("cleared \(ledger.store.staleReadersClearedAtOpen)")
     default:
         FileHandle.standardError.write(Data("ledger-worker: unknown command \(arguments[1]) or wrong argument count\n".utf8) + Data(usage.utf8))
         exit(2)
