@@ -1,7 +1,7 @@
-// A process for fault tests to run beside others or kill: it appends known batches, runs a
-// persistent projection, follows or reads the log, or holds a read transaction, printing
-// what it has done (one line at a time, unbuffered) so the test knows what must have
-// survived.
+// A process for fault tests to run beside others, kill, or starve of disk: it appends known
+// batches, runs a persistent projection, follows or reads the log, holds a read
+// transaction or fills the disk, printing what it has done (one line at a time,
+// unbuffered) so the test knows what must have survived.
 //
 //   ledger-worker append PATH FIRST COUNT SIZE   appends batches FIRST..<FIRST+COUNT of SIZE
 //                                                events each, printing "acked N" after each
@@ -22,6 +22,16 @@
 //                                                and keeps it open until killed
 //   ledger-worker open PATH                       opens the ledger and prints "cleared N": the
 //                                                reader slots of dead processes the open cleared
+//   ledger-worker fill PATH LIMIT SIZE            limits this process's file size to LIMIT bytes
+//                                                (RLIMIT_FSIZE, SIGXFSZ ignored; 0 for none),
+//                                                appends batches of SIZE from 0 until one fails
+//                                                ("acked N", then "failed N CODE: MESSAGE"),
+//                                                waits for a line on standard input (space was
+//                                                freed), lifts the limit, appends 5 more batches
+//                                                and prints "recovered"
+//   ledger-worker check PATH SIZE                 reads the whole log and verifies the chain:
+//                                                "ok EVENTS BATCHES LARGEST-BATCH DIGEST" or
+//                                                "bad PROBLEM"
 import CustomerLedger
 import Foundation
 import LedgerFaultSupport
@@ -31,7 +41,10 @@ func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
-let usage = "usage: ledger-worker append PATH FIRST COUNT SIZE | project PATH BATCH | subscribe PATH COUNT SIZE | read PATH COUNT SIZE | hold PATH | open PATH\n"
+/// `RLIMIT_FSIZE` as `getrlimit` and `setrlimit` take it.
+let RLIMIT_FSIZE_VALUE = __rlimit_resource_t(RLIMIT_FSIZE.rawValue)
+
+let usage = "usage: ledger-worker append PATH FIRST COUNT SIZE | project PATH BATCH | subscribe PATH COUNT SIZE | read PATH COUNT SIZE | hold PATH | open PATH | fill PATH LIMIT SIZE | check PATH SIZE\n"
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
     FileHandle.standardError.write(Data(usage.utf8))
@@ -44,6 +57,17 @@ func number(_ index: Int) -> Int {
         exit(2)
     }
     return value
+}
+if arguments[1] == "fill", arguments.count == 5, number(3) > 0 {
+    // Writes past the limit fail with EFBIG instead of killing the process.
+    signal(SIGXFSZ, SIG_IGN)
+    var limit = rlimit()
+    getrlimit(RLIMIT_FSIZE_VALUE, &limit)
+    limit.rlim_cur = rlim_t(number(3))
+    guard setrlimit(RLIMIT_FSIZE_VALUE, &limit) == 0 else {
+        FileHandle.standardError.write(Data("ledger-worker: setrlimit failed: \(String(cString: strerror(errno)))\n".utf8))
+        exit(1)
+    }
 }
 do {
     let ledger = try Ledger.open(at: arguments[2])
@@ -116,6 +140,42 @@ do {
         }
     case "open" where arguments.count == 3:
         say("cleared \(ledger.store.staleReadersClearedAtOpen)")
+    case "fill" where arguments.count == 5:
+        let size = number(4)
+        var batch = 0
+        while true {
+            do {
+                _ = try await ledger.append(try FaultWorkload.batch(batch, size: size))
+                say("acked \(batch)")
+                batch += 1
+            } catch {
+                say("failed \(batch) \(error)")
+                break
+            }
+        }
+        // The caller frees space, then says so with a line.
+        _ = readLine()
+        var limit = rlimit()
+        getrlimit(RLIMIT_FSIZE_VALUE, &limit)
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(RLIMIT_FSIZE_VALUE, &limit)
+        for next in batch..<(batch + 5) {
+            _ = try await ledger.append(try FaultWorkload.batch(next, size: size))
+            say("acked \(next)")
+        }
+        say("recovered")
+    case "check" where arguments.count == 4:
+        let size = number(3)
+        var check = LogOrderCheck { _ in size }
+        try ledger.readLog(from: .start) { check.check($0) }
+        let report = try ledger.verify()
+        if let problem = check.finish() {
+            say("bad \(problem)")
+        } else if let problem = report.problem {
+            say("bad the chain does not verify: \(problem)")
+        } else {
+            say("ok \(check.events) \(check.batches) \(check.largestBatch) \(check.digest)")
+        }
     default:
         FileHandle.standardError.write(Data("ledger-worker: unknown command \(arguments[1]) or wrong argument count\n".utf8) + Data(usage.utf8))
         exit(2)
