@@ -1,7 +1,7 @@
 // A process for fault tests to run beside others, kill, or starve of disk: it appends known
 // batches, runs a persistent projection, follows or reads the log, holds a read
-// transaction or fills the disk, printing what it has done (one line at a time,
-// unbuffered) so the test knows what must have survived.
+// transaction, fills the disk or runs a load, printing what it has done (one line at a
+// time, unbuffered) so the test knows what must have survived.
 //
 //   ledger-worker append PATH FIRST COUNT SIZE   appends batches FIRST..<FIRST+COUNT of SIZE
 //                                                events each, printing "acked N" after each
@@ -32,6 +32,11 @@
 //   ledger-worker check PATH SIZE                 reads the whole log and verifies the chain:
 //                                                "ok EVENTS BATCHES LARGEST-BATCH DIGEST" or
 //                                                "bad PROBLEM"
+//   ledger-worker load PATH SECONDS [APPENDERS [PROJECTORS]]
+//                                                a mixed load (LoadRun: 32 appending and 4
+//                                                projecting tasks unless given) for SECONDS,
+//                                                then its report, ending "verdict ok" or
+//                                                "verdict FAILED"
 import CustomerLedger
 import Foundation
 import LedgerFaultSupport
@@ -44,7 +49,7 @@ func say(_ line: String) {
 /// `RLIMIT_FSIZE` as `getrlimit` and `setrlimit` take it.
 let RLIMIT_FSIZE_VALUE = __rlimit_resource_t(RLIMIT_FSIZE.rawValue)
 
-let usage = "usage: ledger-worker append PATH FIRST COUNT SIZE | project PATH BATCH | subscribe PATH COUNT SIZE | read PATH COUNT SIZE | hold PATH | open PATH | fill PATH LIMIT SIZE | check PATH SIZE\n"
+let usage = "usage: ledger-worker append PATH FIRST COUNT SIZE | project PATH BATCH | subscribe PATH COUNT SIZE | read PATH COUNT SIZE | hold PATH | open PATH | fill PATH LIMIT SIZE | check PATH SIZE | load PATH SECONDS [APPENDERS [PROJECTORS]]\n"
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
     FileHandle.standardError.write(Data(usage.utf8))
@@ -176,6 +181,14 @@ do {
         } else {
             say("ok \(check.events) \(check.batches) \(check.largestBatch) \(check.digest)")
         }
+    case "load" where (4...6).contains(arguments.count):
+        var settings = LoadRun.Settings(seconds: number(3))
+        if arguments.count > 4 { settings.appenders = number(4) }
+        if arguments.count > 5 { settings.projectors = number(5) }
+        let report = await LoadRun(ledger: ledger, settings: settings, say: say).run()
+        for line in report.lines { say(line) }
+        ledger.close()
+        exit(report.isCorrect ? 0 : 1)
     default:
         FileHandle.standardError.write(Data("ledger-worker: unknown command \(arguments[1]) or wrong argument count\n".utf8) + Data(usage.utf8))
         exit(2)
