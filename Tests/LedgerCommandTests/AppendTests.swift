@@ -2,7 +2,7 @@ import CustomerLedger
 import Foundation
 import Testing
 
-@Suite struct AppendTests {
+@Suite(.timeLimit(.minutes(2))) struct AppendTests {
     @Test func appendsOneEventFromOptions() async throws {
         try await withTemporaryFolder { folder in
             let ledger = folder.appendingPathComponent("ledger").path

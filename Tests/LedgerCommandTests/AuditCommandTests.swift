@@ -8,7 +8,7 @@ import LedgerJSONLines
 /// `ledger audit` on a hand-made customer whose name was corrected, and an order
 /// cancelled, weeks after the fact (recorded in March, reaching back to January and
 /// February), each event with its actor and correlation ids.
-@Suite struct AuditCommandTests {
+@Suite(.timeLimit(.minutes(2))) struct AuditCommandTests {
     static func time(_ text: String) -> Date {
         try! Timestamp.parse(text)
     }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// `ledger backup` and `ledger restore`, run as a user runs them.
-@Suite struct BackupCommandTests {
+@Suite(.timeLimit(.minutes(2))) struct BackupCommandTests {
     static func mode(_ path: String) throws -> Int {
         try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
     }

@@ -4,7 +4,7 @@ import Testing
 
 /// The bad inputs of docs/errors.md that reach the `ledger` tool, with the exact line each
 /// gets: import lines, and ledger folders that are damaged, foreign or not accessible.
-@Suite struct BadInputCommandTests {
+@Suite(.timeLimit(.minutes(2))) struct BadInputCommandTests {
     /// Imports a good line, then `line`, and returns the first line of standard error without
     /// the `FILE:2: ` it starts with; checks that nothing was written.
     static func importReason(_ line: String) async throws -> String {

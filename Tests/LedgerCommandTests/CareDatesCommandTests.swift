@@ -5,7 +5,7 @@ import Testing
 @testable import ledger
 
 /// `ledger care-dates` on the domain views' hand-made ledger: C1 has a birthday on 15 July.
-@Suite struct CareDatesCommandTests {
+@Suite(.timeLimit(.minutes(2))) struct CareDatesCommandTests {
     @Test func listsTheBirthdayInTheWindowAsTableAndJSON() async throws {
         try await withTemporaryFolder { folder in
             let ledger = folder.appendingPathComponent("ledger").path

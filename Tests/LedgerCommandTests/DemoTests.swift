@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The demo on a small data set (`--customers 200`), so the suite stays fast.
-@Suite struct DemoTests {
+@Suite(.timeLimit(.minutes(2))) struct DemoTests {
     @Test func demoIsDeterministicAndASecondRunAddsNothing() async throws {
         try await withTemporaryFolder { folder in
             let ledger = folder.appendingPathComponent("ledger").path

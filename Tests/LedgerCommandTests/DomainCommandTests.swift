@@ -7,7 +7,7 @@ import LedgerJSONLines
 
 /// The domain views (`profile`, `timeline`, `lifecycle`, `value`, `rfm`, `tiers`,
 /// `attention`, `kpis`) on a small ledger made by hand, as tables and as JSON.
-@Suite struct DomainCommandTests {
+@Suite(.timeLimit(.minutes(2))) struct DomainCommandTests {
     static func time(_ text: String) -> Date {
         try! Timestamp.parse(text)
     }

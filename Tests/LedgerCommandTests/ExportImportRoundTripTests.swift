@@ -5,7 +5,7 @@ import Testing
 /// Export to JSON Lines and import into a new ledger keep event ids, times, metadata and
 /// the order, for a ledger like the demo's: built-in events in the binary layout, merges,
 /// actors and correlation ids on every event (docs/audit.md, "An export and its import").
-@Suite struct ExportImportRoundTripTests {
+@Suite(.timeLimit(.minutes(2))) struct ExportImportRoundTripTests {
     @Test func theDemoExportedAndImportedIntoANewLedgerIsTheSameLogEventForEvent() async throws {
         try await withTemporaryFolder { folder in
             let original = folder.appendingPathComponent("original").path

@@ -2,7 +2,7 @@ import CustomerLedger
 import Foundation
 import Testing
 
-@Suite struct ExportTests {
+@Suite(.timeLimit(.minutes(2))) struct ExportTests {
     /// Lines with every feature of the format.
     static let variedLines = [
         eventLine(1, customer: "C20240501001", type: "profile.noted", occurredAt: "2024-05-01T10:00:00.123456+02:00",

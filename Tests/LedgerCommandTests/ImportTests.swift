@@ -2,7 +2,7 @@ import CustomerLedger
 import Foundation
 import Testing
 
-@Suite struct ImportTests {
+@Suite(.timeLimit(.minutes(2))) struct ImportTests {
     @Test func importedEventsShowInEventsAndStats() async throws {
         try await withTemporaryFolder { folder in
             let ledger = folder.appendingPathComponent("ledger").path

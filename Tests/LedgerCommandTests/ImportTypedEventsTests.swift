@@ -2,7 +2,7 @@ import CustomerLedger
 import Foundation
 import Testing
 
-@Suite struct ImportTypedEventsTests {
+@Suite(.timeLimit(.minutes(2))) struct ImportTypedEventsTests {
     /// One line per built-in type, with optional fields, non-ASCII text and several
     /// currencies. Keys in `data` are sorted, so that these are also the export's `data`.
     static let typedLines = [

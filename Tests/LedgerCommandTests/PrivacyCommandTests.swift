@@ -4,7 +4,7 @@ import Testing
 
 /// `--master-key-file`, `LEDGER_MASTER_KEY_FILE`, `forget`, `rotate-key` and what `stats`
 /// and `export` show (docs/privacy.md).
-@Suite struct PrivacyCommandTests {
+@Suite(.timeLimit(.minutes(2))) struct PrivacyCommandTests {
     static let registration = eventLine(
         1, customer: "C1", type: "customer.registered",
         data: #"{"kind":"person","name":"Zyxia Quorn","city":"Zyxville","contacts":[{"kind":"email","value":"zyxia@quorn.example"}]}"#

@@ -4,7 +4,7 @@ import Testing
 
 /// `ledger verify` and `ledger digest`: their output, and exit status 1 with one line
 /// naming the position when the chain does not hold.
-@Suite struct VerifyCommandTests {
+@Suite(.timeLimit(.minutes(2))) struct VerifyCommandTests {
     /// A closed ledger at `folder/ledger` whose events 1…count have `note-NNN` in their payloads.
     static func ledger(in folder: URL, count: Int, from first: Int = 1) async throws -> String {
         let path = folder.appendingPathComponent("ledger").path

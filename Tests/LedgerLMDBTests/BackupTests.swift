@@ -306,7 +306,7 @@ private final class AppendersState: Sendable {
         #expect(!FileManager.default.fileExists(atPath: folder.path + "-restored"))
     }
 
-    @Test func restoreRefusesABackupWhoseChainDoesNotVerifyAndLeavesNothing() async throws {
+    @Test(.timeLimit(.minutes(1))) func restoreRefusesABackupWhoseChainDoesNotVerifyAndLeavesNothing() async throws {
         // A backup made from a ledger whose stored event was changed behind the library's
         // back: its data file matches its manifest, but the chain gives it away.
         let folder = TemporaryFolder()
@@ -352,7 +352,7 @@ private final class AppendersState: Sendable {
         return String(decoding: output.prefix(64), as: UTF8.self)
     }
 
-    @Test func theManifestsDigestIsTheDataFilesSHA256() async throws {
+    @Test(.timeLimit(.minutes(1))) func theManifestsDigestIsTheDataFilesSHA256() async throws {
         let folder = TemporaryFolder()
         let manifest = try await Self.backedUp(folder)
         #expect(manifest.sha256 == (try Self.sha256(of: folder.path + "-backup/data.mdb")))

@@ -88,7 +88,7 @@ import Testing
         #expect(seen.last?.position == 20)
     }
 
-    @Test func theChainHoldsAcrossGroupsRollbacksAndOtherProcesses() async throws {
+    @Test(.timeLimit(.minutes(1))) func theChainHoldsAcrossGroupsRollbacksAndOtherProcesses() async throws {
         let folder = TemporaryFolder()
         let store = try LMDBEventStore.open(at: folder.path)
         defer { store.close() }

@@ -47,7 +47,7 @@ import Testing
         #expect(try store.allEvents().count == Int(committed))
     }
 
-    @Test func anotherProcessSeesTheGrownMap() async throws {
+    @Test(.timeLimit(.minutes(1))) func anotherProcessSeesTheGrownMap() async throws {
         let folder = TemporaryFolder()
         var options = LMDBEventStore.Options()
         options.initialMapSize = 64 << 10

@@ -6,7 +6,7 @@ import Testing
 @Suite struct MultiProcessTests {
     /// The writer remembers stream versions between its transactions; an append by
     /// another process to the same stream must still be seen.
-    @Test func appendsByAnotherProcessToACachedStreamAreSeen() async throws {
+    @Test(.timeLimit(.minutes(1))) func appendsByAnotherProcessToACachedStreamAreSeen() async throws {
         let folder = TemporaryFolder()
         let store = try LMDBEventStore.open(at: folder.path)
         defer { store.close() }
@@ -27,7 +27,7 @@ import Testing
         #expect(try store.allEvents(in: "shared").map(\.version.rawValue) == [1, 2, 3])
     }
 
-    @Test func idempotencyHoldsForIDsFromAnotherProcess() async throws {
+    @Test(.timeLimit(.minutes(1))) func idempotencyHoldsForIDsFromAnotherProcess() async throws {
         let folder = TemporaryFolder()
         let store = try LMDBEventStore.open(at: folder.path)
         defer { store.close() }

@@ -93,7 +93,7 @@ import Testing
         #expect(error?.message.contains("not a ledger folder") == true)
     }
 
-    @Test(arguments: ["L", "ledger", "sub/L"])
+    @Test(.timeLimit(.minutes(1)), arguments: ["L", "ledger", "sub/L"])
     func opensRelativePaths(_ path: String) throws {
         let folder = TemporaryFolder()
         try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)

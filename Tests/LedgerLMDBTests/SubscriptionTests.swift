@@ -73,7 +73,7 @@ import Testing
         #expect(throws: LedgerError.self) { try result.get() }
     }
 
-    @Test func seesAppendsMadeByAnotherProcess() async throws {
+    @Test(.timeLimit(.minutes(1))) func seesAppendsMadeByAnotherProcess() async throws {
         let folder = TemporaryFolder()
         let store = try LMDBEventStore.open(at: folder.path)
         defer { store.close() }
