@@ -11,6 +11,7 @@ public struct LatencyHistogram: Sendable {
     /// The largest value recorded, exactly (nanoseconds).
     public private(set) var max: UInt64 = 0
 
+    /// An empty histogram.
     public init() {}
 
     /// Records one latency.

@@ -46,16 +46,21 @@ public final class LoadRun: Sendable {
         /// A progress line every this many seconds (0: none).
         public var reportEvery = 10
 
+        /// A run of `seconds` with the default tasks.
         public init(seconds: Int) { self.seconds = seconds }
     }
 
     /// What a run measured.
     public struct Report: Sendable {
+        /// What was run.
         public var settings: Settings
         /// The run's length, measured.
         public var elapsed: Duration
+        /// Appends that returned.
         public var appends = 0
+        /// Events in them.
         public var events = 0
+        /// On-demand projections that returned.
         public var projections = 0
         /// Latency of one `append` call.
         public var appendLatency = LatencyHistogram()
@@ -63,8 +68,10 @@ public final class LoadRun: Sendable {
         public var projectionLatency = LatencyHistogram()
         /// Events the live subscription checked.
         public var subscribedEvents = 0
-        /// Batches the subscription saw, and how many were appended.
-        public var subscribedBatches = 0, appendedBatches = 0
+        /// Batches the subscription saw.
+        public var subscribedBatches = 0
+        /// Batches the appenders took a number for (each must have been appended).
+        public var appendedBatches = 0
         /// The log's head after the run.
         public var head: UInt64 = 0
         /// The data file's size after the run, in bytes: the ledger's pages that the
