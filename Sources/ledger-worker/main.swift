@@ -3,8 +3,11 @@
 // transaction, fills the disk or runs a load, printing what it has done (one line at a
 // time, unbuffered) so the test knows what must have survived.
 //
-//   ledger-worker append PATH FIRST COUNT SIZE   appends batches FIRST..<FIRST+COUNT of SIZE
-//                                                events each, printing "acked N" after each
+//   ledger-worker append PATH FIRST COUNT SIZE [inline|background]
+//                                                appends batches FIRST..<FIRST+COUNT of SIZE
+//                                                events each, printing "acked N" after each;
+//                                                with a mode, PositionsFolded runs persistently
+//                                                in that mode meanwhile
 //   ledger-worker project PATH BATCH              runs PositionsFolded in the background,
 //                                                BATCH events per checkpoint, printing
 //                                                "folded N" after each, until killed
@@ -49,7 +52,7 @@ func say(_ line: String) {
 /// `RLIMIT_FSIZE` as `getrlimit` and `setrlimit` take it.
 let RLIMIT_FSIZE_VALUE = __rlimit_resource_t(RLIMIT_FSIZE.rawValue)
 
-let usage = "usage: ledger-worker append PATH FIRST COUNT SIZE | project PATH BATCH | subscribe PATH COUNT SIZE | read PATH COUNT SIZE | hold PATH | open PATH | fill PATH LIMIT SIZE | check PATH SIZE | load PATH SECONDS [APPENDERS [PROJECTORS]]\n"
+let usage = "usage: ledger-worker append PATH FIRST COUNT SIZE [inline|background] | project PATH BATCH | subscribe PATH COUNT SIZE | read PATH COUNT SIZE | hold PATH | open PATH | fill PATH LIMIT SIZE | check PATH SIZE | load PATH SECONDS [APPENDERS [PROJECTORS]]\n"
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
     FileHandle.standardError.write(Data(usage.utf8))
@@ -77,12 +80,22 @@ if arguments[1] == "fill", arguments.count == 5, number(3) > 0 {
 do {
     let ledger = try Ledger.open(at: arguments[2])
     switch arguments[1] {
-    case "append" where arguments.count == 6:
+    case "append" where arguments.count == 6 || arguments.count == 7:
         let first = number(3), count = number(4), size = number(5)
+        // With a mode, PositionsFolded runs persistently while the batches are appended.
+        var running: PersistentProjection<PositionsFolded>?
+        if arguments.count == 7 {
+            guard let mode = ["inline": ProjectionMode.inline, "background": .background][arguments[6]] else {
+                FileHandle.standardError.write(Data(usage.utf8))
+                exit(2)
+            }
+            running = try await ledger.startProjection(PositionsFolded(), mode: mode)
+        }
         for batch in first..<(first + count) {
             _ = try await ledger.append(try FaultWorkload.batch(batch, size: size))
             say("acked \(batch)")
         }
+        if let running { try await running.waitUntilCaughtUp() }
         say("done")
     case "project" where arguments.count == 4:
         var batching = ProjectionBatching()

@@ -63,17 +63,4 @@ import Testing
         #expect(stored == (try fixture.ledger.project(PositionsFolded())))
         await running.stop()
     }
-
-    /// The checkpoint and every state stored for the projection's version, read in one
-    /// transaction whether or not the version serves reads yet.
-    private func storedStates<P: Projection>(of projection: P, in ledger: Ledger) throws -> (LogPosition, [String: P.State]) where P.State: Codable {
-        try ledger.store.readProjections { storage in
-            var states: [String: P.State] = [:]
-            try storage.forEachState(projection.name, version: projection.version, from: nil) { key, bytes in
-                states[key] = try JSONDecoder().decode(P.State.self, from: Data(bytes))
-                return true
-            }
-            return (try storage.checkpoint(projection.name, version: projection.version) ?? .start, states)
-        }
-    }
 }
