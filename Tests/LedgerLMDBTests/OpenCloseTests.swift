@@ -185,6 +185,7 @@ import Testing
             store.close()
         }
         let pages = try Data(contentsOf: URL(fileURLWithPath: source.path + "/data.mdb"))
+        let lockTable = try Data(contentsOf: URL(fileURLWithPath: source.path + "/lock.mdb"))
         let folder = TemporaryFolder()
         try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
         #expect(FileManager.default.createFile(atPath: folder.path + "/lock.mdb", contents: nil))
@@ -204,6 +205,12 @@ import Testing
         try await Task.sleep(for: .milliseconds(300))
         // Still empty, as the open has not started a new ledger in the file.
         #expect(try FileManager.default.attributesOfItem(atPath: path + "/data.mdb")[.size] as? Int == 0)
+        // A creator sets up the lock file's reader table and writes the first pages before
+        // it lets go of the lock: an open that queued on the lock meanwhile joins as a
+        // second process and uses that table as it is.
+        let table = try #require(FileHandle(forWritingAtPath: path + "/lock.mdb"))
+        try table.write(contentsOf: lockTable)
+        try table.close()
         let handle = try #require(FileHandle(forWritingAtPath: path + "/data.mdb"))
         try handle.write(contentsOf: pages)
         try handle.close()
