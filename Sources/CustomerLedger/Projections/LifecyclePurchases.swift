@@ -91,16 +91,16 @@ public struct PurchaseActivity: Sendable, Hashable, Codable {
         switch record.event {
         case .purchaseCompleted(let purchase):
             guard cancelledOrders.isEmpty || !cancelledOrders.contains(purchase.orderId) else { return }
-            Self.insert(Purchase(
+            purchases.insert(Purchase(
                 orderId: purchase.orderId, occurredAt: record.occurredAt, amount: purchase.amount,
                 channel: purchase.channel, position: record.position, eventID: record.id
-            ), into: &purchases) { ($0.occurredAt, $0.position) }
+            ), inOrderOf: { ($0.occurredAt, $0.position) })
         case .refundIssued(let refund):
             guard cancelledOrders.isEmpty || !cancelledOrders.contains(refund.orderId) else { return }
-            Self.insert(Refund(
+            refunds.insert(Refund(
                 orderId: refund.orderId, occurredAt: record.occurredAt, amount: refund.amount,
                 position: record.position, eventID: record.id
-            ), into: &refunds) { ($0.occurredAt, $0.position) }
+            ), inOrderOf: { ($0.occurredAt, $0.position) })
         case .orderCancelled(let cancellation):
             guard cancelledOrders.insert(cancellation.orderId).inserted else { return }
             purchases.removeAll { $0.orderId == cancellation.orderId }
@@ -108,13 +108,6 @@ public struct PurchaseActivity: Sendable, Hashable, Codable {
         default:
             break
         }
-    }
-
-    /// Inserts keeping `key` order; a history's events come in order, so this is an append.
-    private static func insert<Item>(_ item: Item, into items: inout [Item], _ key: (Item) -> (Date, LogPosition)) {
-        var index = items.endIndex
-        while index > items.startIndex, key(item) < key(items[index - 1]) { index -= 1 }
-        items.insert(item, at: index)
     }
 
     /// Activity from purchases and refunds already known to count (any order; they are

@@ -60,14 +60,14 @@ public struct SatisfactionState: Sendable, Hashable, Codable {
     public mutating func add(_ record: borrowing CustomerEventRecord) {
         switch record.event {
         case .surveyAnswered(let answer):
-            Self.insert(Answer(
+            answers.insert(Answer(
                 surveyId: answer.surveyId, kind: answer.kind, score: answer.score,
                 occurredAt: record.occurredAt, position: record.position, id: record.id
-            ), into: &answers) { ($0.occurredAt, $0.position) }
+            ), inOrderOf: { ($0.occurredAt, $0.position) })
         case .interactionRecorded, .followUpCompleted:
-            Self.insert(Contact(occurredAt: record.occurredAt, position: record.position, id: record.id), into: &contacts) {
+            contacts.insert(Contact(occurredAt: record.occurredAt, position: record.position, id: record.id), inOrderOf: {
                 ($0.occurredAt, $0.position)
-            }
+            })
         default:
             break
         }
@@ -81,12 +81,5 @@ public struct SatisfactionState: Sendable, Hashable, Codable {
             if contacts[middle].occurredAt < time { low = middle + 1 } else { high = middle }
         }
         return low < contacts.endIndex ? contacts[low] : nil
-    }
-
-    /// Inserts keeping `key` order; events mostly come in order, so this is an append.
-    private static func insert<Item>(_ item: Item, into items: inout [Item], _ key: (Item) -> (Date, LogPosition)) {
-        var index = items.endIndex
-        while index > items.startIndex, key(item) < key(items[index - 1]) { index -= 1 }
-        items.insert(item, at: index)
     }
 }
