@@ -45,7 +45,7 @@ let package = Package(
         ),
         // The JSON Lines codec of import and export (docs/jsonl-format.md), for the tool, the
         // fuzzer and hosts that read or write the format themselves.
-        .target(name: "LedgerJSONLines", dependencies: ["CustomerLedger"], swiftSettings: strictSettings),
+        .target(name: "LedgerJSONLines", dependencies: ["CustomerLedger", "LedgerCore"], swiftSettings: strictSettings),
         .executableTarget(
             name: "ledger",
             dependencies: [

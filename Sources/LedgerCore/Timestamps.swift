@@ -1,13 +1,28 @@
 import Foundation
 
 extension Date {
-    /// Microseconds since 1970-01-01T00:00:00Z, the resolution the ledger stores; a date
-    /// beyond what 64 bits of microseconds hold (about ±292,000 years) saturates instead of
-    /// trapping (appends refuse such dates first: ``isStorable``).
+    /// Microseconds since 1970-01-01T00:00:00Z, the resolution the ledger stores: the
+    /// microsecond nearest the date. A date beyond about ±285,000 years (near the end of what 64
+    /// bits of microseconds hold) saturates instead of trapping (appends refuse such dates first:
+    /// ``isStorable``).
+    ///
+    /// Computed from the date's own value (seconds since 2001) split into whole seconds and
+    /// a fraction, both exact, so the only rounding is the last one: a date made by
+    /// ``init(microsecondsSince1970:)`` gives its microsecond back up to the year 2273,
+    /// where a `Date` stops telling microseconds apart. (Going through
+    /// `timeIntervalSince1970 * 1_000_000` rounds three times and can be a microsecond
+    /// off from about the year 2100.)
     package var microsecondsSince1970: Int64 {
-        Int64(exactly: (timeIntervalSince1970 * 1_000_000).rounded())
-            ?? (timeIntervalSince1970 > 0 ? .max : .min)
+        let interval = timeIntervalSinceReferenceDate
+        let seconds = interval.rounded(.down)
+        // NaN fails the comparison too.
+        guard abs(seconds) < 9_000_000_000_000 else { return interval > 0 ? .max : .min }
+        let micros = Int64(((interval - seconds) * 1_000_000).rounded())
+        return (Int64(seconds) + Self.referenceSecondsSince1970) * 1_000_000 + micros
     }
+
+    /// Seconds from 1970-01-01 to 2001-01-01, `Date`'s reference date.
+    private static let referenceSecondsSince1970: Int64 = 978_307_200
 
     /// The times the ledger stores and exports exactly, in microseconds since 1970: the
     /// years 1 to 9999 (UTC, proleptic Gregorian). Appends refuse any other time, in
@@ -19,9 +34,12 @@ extension Date {
     /// 9999 (UTC).
     package var isStorable: Bool { Self.storableMicroseconds.contains(microsecondsSince1970) }
 
-    /// The date at a count of microseconds since 1970.
+    /// The date nearest a count of microseconds since 1970 (exactly that microsecond again
+    /// through ``microsecondsSince1970`` up to the year 2273).
     package init(microsecondsSince1970 value: Int64) {
-        self.init(timeIntervalSince1970: Double(value) / 1_000_000)
+        let (seconds, fraction) = value.quotientAndRemainder(dividingBy: 1_000_000)
+        let (whole, micros) = fraction < 0 ? (seconds - 1, fraction + 1_000_000) : (seconds, fraction)
+        self.init(timeIntervalSinceReferenceDate: Double(whole - Self.referenceSecondsSince1970) + Double(micros) / 1_000_000)
     }
 }
 

@@ -1,4 +1,5 @@
 package import Foundation
+import LedgerCore
 
 /// The times of the JSON Lines format: ISO 8601 / RFC 3339 with a zone, read to the
 /// microsecond and written in UTC with six fractional digits.
@@ -18,7 +19,7 @@ package enum Timestamp {
 
     /// Reads a time, or says precisely what is wrong with it.
     package static func parse(_ text: String) throws(Problem) -> Date {
-        Date(timeIntervalSince1970: Double(try microseconds(text)) / 1_000_000)
+        Date(microsecondsSince1970: try microseconds(text))
     }
 
     /// Reads a time as microseconds since 1970-01-01T00:00:00Z.
@@ -88,8 +89,7 @@ package enum Timestamp {
     /// A time beyond what 64 bits of microseconds hold (none the ledger stores) is written
     /// as the nearest that they hold, not a trap.
     package static func format(_ date: Date, fractionDigits: Bool = true) -> String {
-        let micros = Int64(exactly: (date.timeIntervalSince1970 * 1_000_000).rounded())
-            ?? (date.timeIntervalSince1970 > 0 ? .max : .min)
+        let micros = date.microsecondsSince1970
         let (days, dayMicros) = floorDivision(micros, 86_400_000_000)
         let (year, month, day) = civil(daysSince1970: days)
         let secondOfDay = dayMicros / 1_000_000
