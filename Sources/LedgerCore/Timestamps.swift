@@ -37,10 +37,22 @@ extension Date {
     /// The date nearest a count of microseconds since 1970 (exactly that microsecond again
     /// through ``microsecondsSince1970`` up to the year 2273).
     package init(microsecondsSince1970 value: Int64) {
-        let (seconds, fraction) = value.quotientAndRemainder(dividingBy: 1_000_000)
-        let (whole, micros) = fraction < 0 ? (seconds - 1, fraction + 1_000_000) : (seconds, fraction)
-        self.init(timeIntervalSinceReferenceDate: Double(whole - Self.referenceSecondsSince1970) + Double(micros) / 1_000_000)
+        let (sinceReference, overflow) = value.subtractingReportingOverflow(Self.referenceMicrosecondsSince1970)
+        if !overflow, sinceReference.magnitude < 1 << 53 {
+            // 1716–2286, almost every time a ledger holds: the count converts exactly, and
+            // one correctly rounded division gives the nearest date (every read decodes a few
+            // dates per event, so this is on the replay path).
+            self.init(timeIntervalSinceReferenceDate: Double(sinceReference) / 1_000_000)
+        } else {
+            // Whole seconds and the fraction apart: both exact, one rounding in the sum.
+            let (seconds, fraction) = value.quotientAndRemainder(dividingBy: 1_000_000)
+            let (whole, micros) = fraction < 0 ? (seconds - 1, fraction + 1_000_000) : (seconds, fraction)
+            self.init(timeIntervalSinceReferenceDate: Double(whole - Self.referenceSecondsSince1970) + Double(micros) / 1_000_000)
+        }
     }
+
+    /// Microseconds from 1970-01-01 to 2001-01-01.
+    private static let referenceMicrosecondsSince1970: Int64 = 978_307_200_000_000
 }
 
 /// A count of microseconds since 1970 as ISO 8601 UTC with six fractional digits, such as

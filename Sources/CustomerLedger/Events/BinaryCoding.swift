@@ -404,7 +404,11 @@ struct BinaryReader {
         guard remaining >= 8 else { throw problem(field, at: offset, "a time needs 8 bytes, \(remaining) left") }
         let micros = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int64.self))
         let date = Date(microsecondsSince1970: micros)
-        guard date.isStorable else {
+        // The stored count itself, not a date made from it, so a read converts once; but in
+        // the last second of 9999 a `Date` is too coarse (about 30 µs) and can round into
+        // the year 10000, which no export could write back.
+        guard Date.storableMicroseconds.contains(micros),
+              micros < Date.storableMicroseconds.upperBound - 1_000_000 || date.isStorable else {
             throw problem(field, at: offset, "the time \(micros) µs since 1970 is outside the years 1–9999 the ledger stores")
         }
         offset += 8

@@ -35,8 +35,9 @@ public struct AttentionState: Sendable, Hashable, Codable {
     /// Open complaints: when each was opened.
     private var complaints: [String: Date] = [:]
     private var resolvedComplaints: Set<String> = []
-    /// The latest answer per kind and score: a policy's detractors are among them.
-    private var latestAnswers: [AnswerKey: Stamped] = [:]
+    /// The latest answer per kind and score (``answerSlot(kind:score:)``): a policy's
+    /// detractors are among them. Empty until the first answer.
+    private var latestAnswers: [Stamped?] = []
 
     /// The event types the rules read.
     static let eventTypes: [String] = [
@@ -69,8 +70,9 @@ public struct AttentionState: Sendable, Hashable, Codable {
             resolvedComplaints.insert(resolution.complaintId)
             complaints[resolution.complaintId] = nil
         case .surveyAnswered(let answer):
-            let key = AnswerKey(kind: answer.kind, score: answer.score)
-            if latestAnswers[key].map({ $0 < stamped }) ?? true { latestAnswers[key] = stamped }
+            guard let slot = Self.answerSlot(kind: answer.kind, score: answer.score) else { return }
+            if latestAnswers.isEmpty { latestAnswers = Array(repeating: nil, count: Self.answerSlots) }
+            if latestAnswers[slot].map({ $0 < stamped }) ?? true { latestAnswers[slot] = stamped }
         case .forgotten:
             forgotten = true
         default:
@@ -93,17 +95,31 @@ public struct AttentionState: Sendable, Hashable, Codable {
         let complaintLimit = time.addingTimeInterval(-LifecycleRules.days(policy.complaintOpenDays))
         let old = complaints.values.filter { $0 < complaintLimit }
         if let oldest = old.min() { reasons.append(.longOpenComplaints(count: old.count, oldestOpenedAt: oldest)) }
-        let detractor = latestAnswers.filter { policy.isDetractor(score: $0.key.score, kind: $0.key.kind) }.max { $0.value < $1.value }
-        if let detractor, lastFollowUpContact.map({ $0 < detractor.value.time }) ?? true {
-            reasons.append(.detractorWithoutFollowUp(respondedAt: detractor.value.time, kind: detractor.key.kind, score: detractor.key.score))
+        var detractor: (kind: SurveyKind, score: Int, answered: Stamped)?
+        for kind in SurveyKind.allCases {
+            for score in kind.scale where policy.isDetractor(score: score, kind: kind) {
+                guard let slot = Self.answerSlot(kind: kind, score: score), slot < latestAnswers.count,
+                      let answered = latestAnswers[slot], detractor.map({ $0.answered < answered }) ?? true else { continue }
+                detractor = (kind, score, answered)
+            }
+        }
+        if let detractor, lastFollowUpContact.map({ $0 < detractor.answered.time }) ?? true {
+            reasons.append(.detractorWithoutFollowUp(respondedAt: detractor.answered.time, kind: detractor.kind, score: detractor.score))
         }
         return reasons
     }
 
-    /// A survey kind and score.
-    private struct AnswerKey: Sendable, Hashable, Codable {
-        var kind: SurveyKind
-        var score: Int
+    /// Slots for every score of every survey kind.
+    private static let answerSlots = SurveyKind.allCases.reduce(0) { $0 + $1.scale.count }
+
+    /// The slot of a score of a kind; `nil` off its scale (appends refuse such answers).
+    private static func answerSlot(kind: SurveyKind, score: Int) -> Int? {
+        guard kind.scale.contains(score) else { return nil }
+        switch kind {
+        case .nps: return score
+        case .csat: return SurveyKind.nps.scale.count + score - 1
+        case .ces: return SurveyKind.nps.scale.count + SurveyKind.csat.scale.count + score - 1
+        }
     }
 
     /// An event's time and position (the newest wins), with a date it carries.
