@@ -80,7 +80,7 @@ public struct PurchaseActivity: Sendable, Hashable, Codable {
         self.init(purchases: [])
         // Through a buffer: an array's subscript would copy each record (a retain per field).
         records.withUnsafeBufferPointer { buffer in
-            for index in buffer.indices { add(buffer[index]) }
+            for index in buffer.indices { fold(buffer[index]) }
         }
     }
 
@@ -88,6 +88,13 @@ public struct PurchaseActivity: Sendable, Hashable, Codable {
     /// earlier or later counts for nothing, and the lists stay in (occurredAt, position)
     /// order. ``PurchaseActivityProjection`` folds with it.
     public mutating func add(_ record: borrowing CustomerEventRecord) {
+        fold(record)
+    }
+
+    /// ``add(_:)``, inlined into the loops over a history's records: a call copied each
+    /// record (a retain per field) to switch over its event.
+    @inline(__always)
+    private mutating func fold(_ record: borrowing CustomerEventRecord) {
         switch record.event {
         case .purchaseCompleted(let purchase):
             guard cancelledOrders.isEmpty || !cancelledOrders.contains(purchase.orderId) else { return }

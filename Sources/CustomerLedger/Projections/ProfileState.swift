@@ -110,6 +110,9 @@ public struct ProfileState: Sendable, Hashable, Codable {
         add(record, purchases: true)
     }
 
+    /// Inlined into the loop over a history's records: a call copied each record (a retain
+    /// per field) to switch over its event.
+    @inline(__always)
     private mutating func add(_ record: borrowing CustomerEventRecord, purchases foldPurchases: Bool) {
         let stamp = ProfileStamp(occurredAt: record.occurredAt, position: record.position)
         let status = record.personalData
