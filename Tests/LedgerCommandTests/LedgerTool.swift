@@ -72,20 +72,39 @@ enum LedgerTool {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = error
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
+        // A test's time limit cancels its task: the tool is then terminated, so a hung run
+        // ends the test instead of holding up the suite.
+        let running = RunningProcess(process)
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                process.terminationHandler = { _ in continuation.resume() }
+                do {
+                    try process.run()
+                } catch {
+                    process.terminationHandler = nil
+                    continuation.resume(throwing: error)
+                }
             }
+        } onCancel: {
+            running.terminate()
         }
         return ToolResult(
             status: process.terminationStatus,
             stdout: try String(contentsOf: outputURL, encoding: .utf8),
             stderr: try String(contentsOf: errorURL, encoding: .utf8)
         )
+    }
+}
+
+/// A child process that a cancellation handler, which may run on any thread, can end.
+private final class RunningProcess: @unchecked Sendable {
+    // Process's own methods are thread-safe; the class only carries it across.
+    private let process: Process
+
+    init(_ process: Process) { self.process = process }
+
+    func terminate() {
+        if process.isRunning { process.terminate() }
     }
 }
 
