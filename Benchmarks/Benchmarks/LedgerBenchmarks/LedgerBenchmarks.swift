@@ -266,36 +266,12 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(5),
         maxIterations: 50
     )
-    /// 4,096 random customers of a ledger of `customers`.
-    func lookupTargets(_ customers: Int) -> [StreamID] {
-        var generator = SplitMix64(seed: 11)
-        return (0..<4_096).map { _ in DomainWorkload.customer(Int(generator.next() % UInt64(customers))) }
-    }
     // 2,000 customers of 50 events = 100 thousand events; 200,000 customers = 10 million.
     for (label, customers) in [("100K", 2_000), ("10M", 200_000)] {
-        let lookup = Fixture<[StreamID]>()
-        Benchmark(
+        lookupBenchmark(
             "One customer profile + lifecycle from one history read, 50 events, ledger of \(label) events",
-            configuration: lookupConfiguration,
-            closure: { benchmark in
-                let ledger = lookup.ledger!
-                let targets = lookup.state!
-                for _ in benchmark.scaledIterations {
-                    let customer = targets[lookup.next % targets.count]
-                    lookup.next += 1
-                    let history = try ledger.history(of: customer)
-                    blackHole(CustomerProfile(history: history))
-                    blackHole(CustomerLifecycle(history: history))
-                }
-            },
-            setup: {
-                lookup.ledger = try await DomainWorkload.cachedLedger(named: "domain", customers: customers)
-                lookup.state = lookupTargets(customers)
-            },
-            teardown: {
-                lookup.ledger?.close()  // the cached ledger stays for the next run
-                lookup.ledger = nil
-            }
+            configuration: lookupConfiguration, customers: customers,
+            open: { try await DomainWorkload.cachedLedger(named: "domain", customers: $0) }
         )
 
         let stream = Fixture<[StreamID]>()
@@ -365,27 +341,12 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(20),
         maxIterations: 5
     )
-    let replay = Fixture<Void>()
-    Benchmark(
+    // populationReport: the four population reports from one main pass (plus the
+    // type-filtered identity pass and pre-pass), each part equal to the report asked alone.
+    replayBenchmark(
         "Replay 1M events into lifecycle, value (RFM), satisfaction and attention (one pass): ledger",
-        configuration: replayConfiguration,
-        closure: { benchmark in
-            // populationReport: the four population reports from one main pass (plus the
-            // type-filtered identity pass and pre-pass), each part equal to the report
-            // asked alone.
-            let ledger = replay.ledger!
-            let asOf = AsOf(time: Date(timeIntervalSince1970: 1_767_225_600))  // 2026-01-01
-            let report = try ledger.populationReport(asOf: asOf, policies: PopulationPolicies(value: ValuePolicy(currency: .eur)))
-            precondition(report.customers == replayCustomers, "replayed \(report.customers) customers")
-            blackHole(report)
-        },
-        setup: {
-            replay.ledger = try await DomainWorkload.cachedLedger(named: "domain", customers: replayCustomers)
-        },
-        teardown: {
-            replay.ledger?.close()
-            replay.ledger = nil
-        }
+        configuration: replayConfiguration, customers: replayCustomers,
+        open: { try await DomainWorkload.cachedLedger(named: "domain", customers: $0) }
     )
     let replayRaw = Fixture<RawLogScanner>()
     Benchmark(

@@ -43,33 +43,13 @@ let privacyBenchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(5),
         maxIterations: 50
     )
-    let lookupCustomers = 2_000
-    let lookup = Fixture<[StreamID]>()
-    Benchmark(
+    lookupBenchmark(
         "One customer profile + lifecycle from one history read, 50 events, encrypted ledger of 100K events",
-        configuration: lookupConfiguration,
-        closure: { benchmark in
-            let ledger = lookup.ledger!
-            let targets = lookup.state!
-            for _ in benchmark.scaledIterations {
-                let customer = targets[lookup.next % targets.count]
-                lookup.next += 1
-                let history = try ledger.history(of: customer)
-                blackHole(CustomerProfile(history: history))
-                blackHole(CustomerLifecycle(history: history))
-            }
-        },
-        setup: {
-            lookup.ledger = try await cachedEncryptedLedger(customers: lookupCustomers)
-            var generator = SplitMix64(seed: 11)
-            lookup.state = (0..<4_096).map { _ in DomainWorkload.customer(Int(generator.next() % UInt64(lookupCustomers))) }
+        configuration: lookupConfiguration, customers: 2_000, open: cachedEncryptedLedger(customers:),
+        check: { ledger, customer in
             // Every customer's personal data really opens.
-            let profile = CustomerProfile(history: try lookup.ledger!.history(of: lookup.state![0]))
+            let profile = CustomerProfile(history: try ledger.history(of: customer))
             precondition(profile?.name?.value.revealed?.hasPrefix("Customer ") == true, "the encrypted ledger does not open")
-        },
-        teardown: {
-            lookup.ledger?.close()
-            lookup.ledger = nil
         }
     )
 
@@ -84,24 +64,9 @@ let privacyBenchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(20),
         maxIterations: 5
     )
-    let replay = Fixture<Void>()
-    Benchmark(
+    replayBenchmark(
         "Replay 1M events into lifecycle, value (RFM), satisfaction and attention (one pass): encrypted ledger",
-        configuration: replayConfiguration,
-        closure: { benchmark in
-            let ledger = replay.ledger!
-            let asOf = AsOf(time: Date(timeIntervalSince1970: 1_767_225_600))  // 2026-01-01
-            let report = try ledger.populationReport(asOf: asOf, policies: PopulationPolicies(value: ValuePolicy(currency: .eur)))
-            precondition(report.customers == replayCustomers, "replayed \(report.customers) customers")
-            blackHole(report)
-        },
-        setup: {
-            replay.ledger = try await cachedEncryptedLedger(customers: replayCustomers)
-        },
-        teardown: {
-            replay.ledger?.close()
-            replay.ledger = nil
-        }
+        configuration: replayConfiguration, customers: replayCustomers, open: cachedEncryptedLedger(customers:)
     )
 
     // MARK: Appends of domain events, 1,000 per durable transaction
