@@ -52,7 +52,7 @@ extension Date {
     }
 
     /// Microseconds from 1970-01-01 to 2001-01-01.
-    private static let referenceMicrosecondsSince1970: Int64 = 978_307_200_000_000
+    private static let referenceMicrosecondsSince1970 = referenceSecondsSince1970 * 1_000_000
 }
 
 /// A count of microseconds since 1970 as ISO 8601 UTC with six fractional digits, such as

@@ -29,15 +29,15 @@ public struct AttentionState: Sendable, Hashable, Codable {
     public private(set) var lastFollowUpContact: Date?
     /// Whether a `customer.forgotten` was folded in (such a customer is not to be contacted).
     public private(set) var forgotten = false
-    /// Open follow-ups: the due time of each interaction's newest next action.
-    private var followUps: [String: Stamped] = [:]
+    /// Open follow-ups: each interaction's newest next action.
+    private var followUps: [String: OpenFollowUp] = [:]
     private var completedFollowUps: Set<String> = []
     /// Open complaints: when each was opened.
     private var complaints: [String: Date] = [:]
     private var resolvedComplaints: Set<String> = []
     /// The latest answer per kind and score (``answerSlot(kind:score:)``): a policy's
     /// detractors are among them. Empty until the first answer.
-    private var latestAnswers: [Stamped?] = []
+    private var latestAnswers: [EventStamp?] = []
 
     /// The event types the rules read.
     static let eventTypes: [String] = [
@@ -51,14 +51,14 @@ public struct AttentionState: Sendable, Hashable, Codable {
     /// Takes in one event of the customer (or of a customer merged into it), in any order.
     public mutating func add(_ record: borrowing CustomerEventRecord) {
         let time = record.occurredAt
-        let stamped = Stamped(time: time, position: record.position)
+        let stamped = EventStamp(occurredAt: time, position: record.position)
         switch record.event {
         case .interactionRecorded(let interaction):
             lastContact = max(lastContact ?? time, time)
             lastFollowUpContact = max(lastFollowUpContact ?? time, time)
             if let next = interaction.nextAction, !completedFollowUps.contains(interaction.interactionId),
-               followUps[interaction.interactionId].map({ $0 < stamped }) ?? true {
-                followUps[interaction.interactionId] = Stamped(time: time, position: record.position, value: next.dueAt)
+               followUps[interaction.interactionId].map({ $0.opened < stamped }) ?? true {
+                followUps[interaction.interactionId] = OpenFollowUp(opened: stamped, dueAt: next.dueAt)
             }
         case .followUpCompleted(let completion):
             lastFollowUpContact = max(lastFollowUpContact ?? time, time)
@@ -90,12 +90,12 @@ public struct AttentionState: Sendable, Hashable, Codable {
         } else {
             reasons.append(.notContacted(lastContact: nil))
         }
-        let overdue = followUps.values.map { $0.value ?? $0.time }.filter { $0 < time }
+        let overdue = followUps.values.map(\.dueAt).filter { $0 < time }
         if let earliest = overdue.min() { reasons.append(.overdueFollowUps(count: overdue.count, earliestDueAt: earliest)) }
         let complaintLimit = time.addingTimeInterval(-LifecycleRules.days(policy.complaintOpenDays))
         let old = complaints.values.filter { $0 < complaintLimit }
         if let oldest = old.min() { reasons.append(.longOpenComplaints(count: old.count, oldestOpenedAt: oldest)) }
-        var detractor: (kind: SurveyKind, score: Int, answered: Stamped)?
+        var detractor: (kind: SurveyKind, score: Int, answered: EventStamp)?
         for kind in SurveyKind.allCases {
             for score in kind.scale where policy.isDetractor(score: score, kind: kind) {
                 guard let slot = Self.answerSlot(kind: kind, score: score), slot < latestAnswers.count,
@@ -103,8 +103,8 @@ public struct AttentionState: Sendable, Hashable, Codable {
                 detractor = (kind, score, answered)
             }
         }
-        if let detractor, lastFollowUpContact.map({ $0 < detractor.answered.time }) ?? true {
-            reasons.append(.detractorWithoutFollowUp(respondedAt: detractor.answered.time, kind: detractor.kind, score: detractor.score))
+        if let detractor, lastFollowUpContact.map({ $0 < detractor.answered.occurredAt }) ?? true {
+            reasons.append(.detractorWithoutFollowUp(respondedAt: detractor.answered.occurredAt, kind: detractor.kind, score: detractor.score))
         }
         return reasons
     }
@@ -122,13 +122,10 @@ public struct AttentionState: Sendable, Hashable, Codable {
         }
     }
 
-    /// An event's time and position (the newest wins), with a date it carries.
-    private struct Stamped: Sendable, Hashable, Codable, Comparable {
-        var time: Date
-        var position: LogPosition
-        var value: Date?
-
-        static func < (lhs: Self, rhs: Self) -> Bool { (lhs.time, lhs.position) < (rhs.time, rhs.position) }
+    /// The interaction whose next action is open, and when that action is due.
+    private struct OpenFollowUp: Sendable, Hashable, Codable {
+        var opened: EventStamp
+        var dueAt: Date
     }
 }
 

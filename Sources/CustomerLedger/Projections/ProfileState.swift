@@ -22,18 +22,6 @@ public struct ProfileProjection: Projection {
     }
 }
 
-/// Where an event stands in a customer's history: the newest `occurredAt` wins, ties
-/// going to the higher position (and, within one event, to the later item).
-struct ProfileStamp: Sendable, Hashable, Codable, Comparable {
-    var occurredAt: Date
-    var position: LogPosition
-    var item: Int = 0
-
-    static func < (lhs: Self, rhs: Self) -> Bool {
-        (lhs.occurredAt, lhs.position, lhs.item) < (rhs.occurredAt, rhs.position, rhs.item)
-    }
-}
-
 /// Everything a customer's profile is built from, folded one event at a time in any
 /// order: the same events give the same state whether they come in log order (a
 /// persistent or population run) or in the order they happened (a history).
@@ -84,7 +72,7 @@ public struct ProfileState: Sendable, Hashable, Codable {
     private var contactChanges: [ContactChange] = []
     /// The newest add as primary per kind, whichever contact it was: it takes the primary
     /// mark from every contact added before it.
-    private var newestPrimary: [ContactPoint.Kind: ProfileStamp] = [:]
+    private var newestPrimary: [ContactPoint.Kind: EventStamp] = [:]
     /// Interaction ids with a next action, and those completed (with repeats: a customer
     /// has a few, and comparing a few ids is cheaper than hashing them into sets).
     private var followUps: [String] = []
@@ -114,16 +102,16 @@ public struct ProfileState: Sendable, Hashable, Codable {
     /// per field) to switch over its event.
     @inline(__always)
     private mutating func add(_ record: borrowing CustomerEventRecord, purchases foldPurchases: Bool) {
-        let stamp = ProfileStamp(occurredAt: record.occurredAt, position: record.position)
+        let stamp = EventStamp(occurredAt: record.occurredAt, position: record.position)
         let status = record.personalData
-        if firstEvent.map({ stamp < ProfileStamp(occurredAt: $0.occurredAt, position: $0.position) }) ?? true {
+        if firstEvent.map({ stamp < EventStamp(occurredAt: $0.occurredAt, position: $0.position) }) ?? true {
             firstEvent = ProfileField(value: record.id, occurredAt: record.occurredAt, position: record.position)
         }
         switch record.event {
         case .registered(let registration):
             apply(registration.traits, stamp, status)
             for (index, contact) in registration.contacts.enumerated() {
-                add(contact, ProfileStamp(occurredAt: stamp.occurredAt, position: stamp.position, item: index), status)
+                add(contact, EventStamp(occurredAt: stamp.occurredAt, position: stamp.position, item: index), status)
             }
             if let value = registration.owner { Self.set(&owner, value, stamp) }
             for tag in registration.tags { change(tag, present: true, stamp) }
@@ -142,7 +130,7 @@ public struct ProfileState: Sendable, Hashable, Codable {
         case .untagged(let untagged):
             change(untagged.tag, present: false, stamp)
         case .consentChanged(let change):
-            if consent[change.channel].map({ ProfileStamp(occurredAt: $0.occurredAt, position: $0.position) < stamp }) ?? true {
+            if consent[change.channel].map({ EventStamp(occurredAt: $0.occurredAt, position: $0.position) < stamp }) ?? true {
                 consent[change.channel] = ProfileConsent(
                     channel: change.channel, status: change.status, lawfulBasis: change.lawfulBasis,
                     source: change.source, occurredAt: stamp.occurredAt, position: stamp.position
@@ -151,7 +139,7 @@ public struct ProfileState: Sendable, Hashable, Codable {
         case .forgotten:
             forgottenAt = min(forgottenAt ?? stamp.occurredAt, stamp.occurredAt)
         case .interactionRecorded(let interaction):
-            if lastInteraction.map({ ProfileStamp(occurredAt: $0.occurredAt, position: $0.position) < stamp }) ?? true {
+            if lastInteraction.map({ EventStamp(occurredAt: $0.occurredAt, position: $0.position) < stamp }) ?? true {
                 lastInteraction = ProfileInteraction(
                     interactionId: interaction.interactionId, channel: interaction.channel,
                     direction: interaction.direction, occurredAt: stamp.occurredAt, position: stamp.position
@@ -206,7 +194,7 @@ public struct ProfileState: Sendable, Hashable, Codable {
     /// Complaints opened and not resolved.
     public var openComplaints: Int { Self.openCount(complaints, closed: resolvedComplaints) }
 
-    private mutating func apply(_ traits: CustomerTraits, _ stamp: ProfileStamp, _ status: PersonalDataStatus) {
+    private mutating func apply(_ traits: CustomerTraits, _ stamp: EventStamp, _ status: PersonalDataStatus) {
         if let value = traits.kind { Self.set(&kind, value, stamp) }
         if let value = traits.name { Self.set(&name, Personal(value, status), stamp) }
         if let value = traits.industry { Self.set(&industry, value, stamp) }
@@ -229,7 +217,7 @@ public struct ProfileState: Sendable, Hashable, Codable {
         }
     }
 
-    private mutating func add(_ contact: ContactPoint, _ stamp: ProfileStamp, _ status: PersonalDataStatus) {
+    private mutating func add(_ contact: ContactPoint, _ stamp: EventStamp, _ status: PersonalDataStatus) {
         if contact.isPrimary, newestPrimary[contact.kind].map({ $0 < stamp }) ?? true { newestPrimary[contact.kind] = stamp }
         let added = ContactChange.Added(stamp: stamp, isPrimary: contact.isPrimary)
         guard status == .readable else {
@@ -247,13 +235,13 @@ public struct ProfileState: Sendable, Hashable, Codable {
         return contactChanges.count - 1
     }
 
-    private mutating func change(_ tag: String, present: Bool, _ stamp: ProfileStamp) {
+    private mutating func change(_ tag: String, present: Bool, _ stamp: EventStamp) {
         if tagChanges[tag].map({ $0.stamp < stamp }) ?? true { tagChanges[tag] = TagChange(present: present, stamp: stamp) }
     }
 
     /// Sets `field` to `value` unless an event newer than `stamp` set it.
-    private static func set<Value>(_ field: inout ProfileField<Value>?, _ value: Value, _ stamp: ProfileStamp) {
-        if let current = field, stamp < ProfileStamp(occurredAt: current.occurredAt, position: current.position) { return }
+    private static func set<Value>(_ field: inout ProfileField<Value>?, _ value: Value, _ stamp: EventStamp) {
+        if let current = field, stamp < EventStamp(occurredAt: current.occurredAt, position: current.position) { return }
         field = ProfileField(value: value, occurredAt: stamp.occurredAt, position: stamp.position)
     }
 
@@ -274,18 +262,18 @@ public struct ProfileState: Sendable, Hashable, Codable {
 /// The newest tag or untag of one tag.
 private struct TagChange: Sendable, Hashable, Codable {
     var present: Bool
-    var stamp: ProfileStamp
+    var stamp: EventStamp
 }
 
 /// The newest add and remove of one contact.
 private struct ContactChange: Sendable, Hashable, Codable {
     struct Added: Sendable, Hashable, Codable {
-        var stamp: ProfileStamp
+        var stamp: EventStamp
         var isPrimary: Bool
     }
 
     var kind: ContactPoint.Kind
     var value: Personal<String>
     var added: Added?
-    var removed: ProfileStamp?
+    var removed: EventStamp?
 }
