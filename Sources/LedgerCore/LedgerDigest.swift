@@ -41,13 +41,13 @@ public struct LedgerDigest: Hashable, Sendable, Codable, CustomStringConvertible
         position = LogPosition(try container.decode(UInt64.self, forKey: .position))
         hash = try container.decode(ChainHash.self, forKey: .hash)
         let text = try container.decode(String.self, forKey: .time)
-        guard let microseconds = Self.microseconds(text) else {
+        guard let micros = microseconds(iso8601: text) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .time, in: container,
                 debugDescription: "A digest's time is ISO 8601 in UTC, like 2026-11-26T10:00:00.000000Z, not \(text.debugDescription)."
             )
         }
-        time = Date(microsecondsSince1970: microseconds)
+        time = Date(microsecondsSince1970: micros)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -55,20 +55,5 @@ public struct LedgerDigest: Hashable, Sendable, Codable, CustomStringConvertible
         try container.encode(position.rawValue, forKey: .position)
         try container.encode(hash, forKey: .hash)
         try container.encode(iso8601Microseconds(time.microsecondsSince1970), forKey: .time)
-    }
-
-    /// `YYYY-MM-DDTHH:MM:SS[.f…]Z` as microseconds since 1970, or `nil`.
-    private static func microseconds(_ text: String) -> Int64? {
-        guard text.hasSuffix("Z") else { return nil }
-        let body = text.dropLast()
-        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let seconds = try? Date(String(parts[0]) + "Z", strategy: .iso8601) else { return nil }
-        var fraction: Int64 = 0
-        if parts.count == 2 {
-            let digits = Array(parts[1].utf8)
-            guard (1...6).contains(digits.count), digits.allSatisfy({ (48...57).contains($0) }) else { return nil }
-            for index in 0..<6 { fraction = fraction * 10 + (index < digits.count ? Int64(digits[index] - 48) : 0) }
-        }
-        return Int64(seconds.timeIntervalSince1970.rounded()) * 1_000_000 + fraction
     }
 }

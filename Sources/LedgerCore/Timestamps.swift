@@ -65,3 +65,18 @@ package func iso8601Microseconds(_ microseconds: Int64) -> String {
     let digits = String(micros)
     return text.dropLast() + "." + String(repeating: "0", count: 6 - digits.count) + digits + "Z"
 }
+
+/// Reads what ``iso8601Microseconds(_:)`` writes, `YYYY-MM-DDTHH:MM:SS[.ffffff]Z` in UTC
+/// with none or 1–6 fractional digits, as microseconds since 1970; `nil` for any other text.
+package func microseconds(iso8601 text: String) -> Int64? {
+    guard text.hasSuffix("Z") else { return nil }
+    let parts = text.dropLast().split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+    guard let seconds = try? Date(String(parts[0]) + "Z", strategy: .iso8601) else { return nil }
+    var fraction: Int64 = 0
+    if parts.count == 2 {
+        let digits = Array(parts[1].utf8)
+        guard (1...6).contains(digits.count), digits.allSatisfy({ (48...57).contains($0) }) else { return nil }
+        for index in 0..<6 { fraction = fraction * 10 + (index < digits.count ? Int64(digits[index] - 48) : 0) }
+    }
+    return Int64(seconds.timeIntervalSince1970.rounded()) * 1_000_000 + fraction
+}

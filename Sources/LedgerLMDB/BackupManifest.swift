@@ -108,13 +108,9 @@ public struct BackupManifest: Sendable, Hashable, Codable {
 
     /// Reads `2024-05-01T10:00:00.000000Z` (the form ``encode(to:)`` writes).
     private static func time(_ text: String, _ key: CodingKeys, _ container: KeyedDecodingContainer<CodingKeys>) throws -> Date {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 27, bytes[19] == UInt8(ascii: "."), bytes[26] == UInt8(ascii: "Z"),
-              let micros = Int64(String(decoding: bytes[20..<26], as: UTF8.self)), micros >= 0,
-              let seconds = try? Date(String(decoding: bytes[0..<19], as: UTF8.self) + "Z", strategy: .iso8601)
-        else {
+        guard let micros = microseconds(iso8601: text) else {
             throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "\(text.debugDescription) is not a time like 2024-05-01T10:00:00.000000Z")
         }
-        return Date(microsecondsSince1970: Int64(seconds.timeIntervalSince1970.rounded()) * 1_000_000 + micros)
+        return Date(microsecondsSince1970: micros)
     }
 }

@@ -47,4 +47,16 @@ import Testing
         #expect(Date(timeIntervalSince1970: -1e300).microsecondsSince1970 == .min)
         #expect(Date(timeIntervalSinceReferenceDate: .nan).microsecondsSince1970 == .min)
     }
+
+    /// The text form of digests and backup manifests reads back what it writes, and nothing else.
+    @Test func theMicrosecondTextReadsBackWhatItWrites() {
+        for micros: Int64 in [0, 1, -1, 1_714_557_600_250_000, -62_135_596_800_000_000, 253_402_300_799_999_999] {
+            #expect(microseconds(iso8601: iso8601Microseconds(micros)) == micros)
+        }
+        #expect(microseconds(iso8601: "2024-05-01T10:00:00Z") == 1_714_557_600_000_000)
+        #expect(microseconds(iso8601: "2024-05-01T10:00:00.25Z") == 1_714_557_600_250_000)
+        for bad in ["", "2024-05-01T10:00:00", "2024-05-01T10:00:00.Z", "2024-05-01T10:00:00.1234567Z", "2024-05-01T10:00:00.12a4Z", "yesterday"] {
+            #expect(microseconds(iso8601: bad) == nil, "\(bad)")
+        }
+    }
 }
