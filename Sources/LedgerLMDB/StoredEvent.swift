@@ -53,6 +53,9 @@ public struct StoredEvent: ~Copyable {
         UnsafeRawBufferPointer(rebasing: bytes[(EventRecord.headerSize + streamLength + metadataLength)..<(bytes.count - EventRecord.linkSize)])
     }
 
+    /// Whether the event carries metadata (``metadata()`` is `EventMetadata.empty` when not).
+    public var hasMetadata: Bool { metadataLength > 0 }
+
     /// The event's metadata (`EventMetadata.empty`, without decoding, when it has none).
     public func metadata() throws(LedgerError) -> EventMetadata {
         let length = metadataLength

@@ -137,7 +137,7 @@ case "scan-raw":
     try await measure(events: rounds * Workload.scanCount) {
         for _ in 0..<rounds { precondition(scanner.scan().count == Workload.scanCount) }
     }
-case "lookup", "lookup-separate", "lookup-stream", "lookup-raw":
+case "lookup", "lookup-separate", "lookup-stream", "lookup-raw", "lookup-stored", "lookup-history", "lookup-profile", "lookup-lifecycle":
     // lookup: the documented pattern, one history read for profile and lifecycle;
     // lookup-separate: ledger.profile(of:) then ledger.lifecycle(of:);
     // lookup-stream: readStream touching each RecordedEvent, no typed decode;
@@ -157,6 +157,14 @@ case "lookup", "lookup-separate", "lookup-stream", "lookup-raw":
         case "lookup-separate":
             checksum &+= try ledger.profile(of: customer)?.orderCount ?? 0
             checksum &+= try ledger.lifecycle(of: customer)?.transitions.count ?? 0
+        case "lookup-stored":
+            try ledger.store.readStoredEvents(of: customer) { event in checksum &+= event.payload.count &+ Int(event.typeNumber) }
+        case "lookup-history":
+            checksum &+= try ledger.history(of: customer).isEmpty ? 0 : 1
+        case "lookup-profile":
+            checksum &+= CustomerProfile(history: try ledger.history(of: customer))?.orderCount ?? 0
+        case "lookup-lifecycle":
+            checksum &+= CustomerLifecycle(history: try ledger.history(of: customer))?.transitions.count ?? 0
         case "lookup-stream":
             try ledger.readStream(customer) { event in checksum &+= event.payload.count &+ Int(event.version.rawValue) }
         default:

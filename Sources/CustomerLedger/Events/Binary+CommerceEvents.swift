@@ -69,3 +69,32 @@ extension OrderCancelled: BinaryPayload {
         self.init(orderId: try reader.string("orderId"), reason: present[0] ? try reader.personal("reason") : nil)
     }
 }
+
+extension PurchaseCompleted {
+    /// What the purchase rules read, with the checks of `init(binary:)`; the order lines
+    /// are checked, not built.
+    static func fact(binary reader: inout BinaryReader) throws(LedgerError) -> EventFact {
+        let present = try reader.presence(fieldCount: 1)
+        let orderId = try reader.string("orderId")
+        let amount = try reader.money("amount")
+        let channel = present[0] ? try reader.string("channel") : nil
+        let lineCount = try reader.count("lines", minimumSize: 5)
+        for _ in 0..<lineCount {
+            try reader.skipString("lines.sku")
+            _ = try reader.int("lines.quantity")
+            _ = try reader.money("lines.amount")
+        }
+        return .purchase(orderId: orderId, amount: amount, channel: channel)
+    }
+}
+
+extension RefundIssued {
+    /// What the purchase rules read, with the checks of `init(binary:)`.
+    static func fact(binary reader: inout BinaryReader) throws(LedgerError) -> EventFact {
+        let present = try reader.presence(fieldCount: 1)
+        let orderId = try reader.string("orderId")
+        let amount = try reader.money("amount")
+        if present[0] { try reader.skipPersonal("reason") }
+        return .refund(orderId: orderId, amount: amount)
+    }
+}

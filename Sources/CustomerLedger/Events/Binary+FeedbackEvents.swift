@@ -94,3 +94,20 @@ extension SurveyAnswered: BinaryPayload {
         )
     }
 }
+
+extension SurveyAnswered {
+    /// Checks a payload as `init(binary:)` does, building none of its texts: the profile and
+    /// the lifecycle read nothing of an answer.
+    static func fact(binary reader: inout BinaryReader) throws(LedgerError) -> EventFact {
+        let present = try reader.presence(fieldCount: 5)
+        try reader.skipString("surveyId")
+        _ = try reader.code("kind", as: SurveyKind.self)
+        _ = try reader.int("score")
+        if present[0] { _ = try reader.dictionary("dimensions") { reader throws(LedgerError) in try reader.int("dimensions") } }
+        if present[1] { try reader.skipPersonal("comment") }
+        if present[2] { try reader.skipString("channel") }
+        if present[3] { _ = try reader.code("tierAtResponse", as: Tier.self) }
+        if present[4] { _ = try reader.code("stageAtResponse", as: LifecycleStage.self) }
+        return .unused
+    }
+}

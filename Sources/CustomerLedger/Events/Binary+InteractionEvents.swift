@@ -84,6 +84,26 @@ extension InteractionRecorded: BinaryPayload {
     }
 }
 
+extension InteractionRecorded {
+    /// What the profile reads, from the layout `init(binary:)` reads and with the same
+    /// checks, without building the texts it does not need.
+    static func fact(binary reader: inout BinaryReader) throws(LedgerError) -> EventFact {
+        let present = try reader.presence(fieldCount: 5)
+        let interactionId = try reader.string("interactionId")
+        let channel: Channel = try reader.code("channel")
+        let direction: Direction = try reader.code("direction")
+        if present[0] { try reader.skipPersonal("subject") }
+        if present[1] { try reader.skipPersonal("notes") }
+        if present[2] { try reader.skipString("agent") }
+        if present[3] { try reader.skipPersonal("outcome") }
+        if present[4] {
+            try reader.skipPersonal("nextAction.description")
+            _ = try reader.date("nextAction.dueAt")
+        }
+        return .interaction(id: interactionId, channel: channel, direction: direction, opensFollowUp: present[4])
+    }
+}
+
 extension FollowUpCompleted: BinaryPayload {
     func encode(to writer: inout BinaryWriter) {
         writer.presence(outcome != nil, notes != nil)
@@ -99,5 +119,16 @@ extension FollowUpCompleted: BinaryPayload {
             outcome: present[0] ? try reader.personal("outcome") : nil,
             notes: present[1] ? try reader.personal("notes") : nil
         )
+    }
+}
+
+extension FollowUpCompleted {
+    /// What the profile reads, with the checks of `init(binary:)`.
+    static func fact(binary reader: inout BinaryReader) throws(LedgerError) -> EventFact {
+        let present = try reader.presence(fieldCount: 2)
+        let interactionId = try reader.string("interactionId")
+        if present[0] { try reader.skipPersonal("outcome") }
+        if present[1] { try reader.skipPersonal("notes") }
+        return .followUpCompleted(interactionId: interactionId)
     }
 }

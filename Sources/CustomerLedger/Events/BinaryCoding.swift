@@ -89,6 +89,19 @@ extension BinaryPayload {
     }
 }
 
+extension BinaryPayload {
+    /// Reads a clear payload (layout 1) with `read`, checking the layout byte and that
+    /// nothing is left over, as ``binaryDecoded(bytes:personal:)`` does.
+    static func binaryRead<Value>(clear raw: UnsafeRawBufferPointer, _ read: (inout BinaryReader) throws(LedgerError) -> Value) throws(LedgerError) -> Value {
+        var reader = BinaryReader(raw)
+        let layout = try reader.byte("layout")
+        guard layout == binaryLayoutVersion else { throw reader.layoutProblem(layout) }
+        let value = try read(&reader)
+        try reader.finish()
+        return value
+    }
+}
+
 /// How a read treats a payload's sealed personal section: open it with the customer's data
 /// key, or withhold it (every recorded personal value then reads as `withheldText`).
 struct PersonalRead: Sendable {
@@ -355,36 +368,69 @@ struct BinaryReader {
 
     mutating func string(_ field: StaticString) throws(LedgerError) -> String {
         let start = offset
+        let utf8 = try textBytes(field)
+        // ASCII needs no validation, and String(decoding:) is much faster than the
+        // generic String(validating:), which the rest of the text needs.
+        if Self.isASCII(utf8) { return String(decoding: utf8, as: UTF8.self) }
+        guard let text = String(validating: utf8, as: UTF8.self) else {
+            throw problem(field, at: start, "the text is not valid UTF-8")
+        }
+        return text
+    }
+
+    /// Reads past a `string`, checking it as ``string(_:)`` does, without building it.
+    mutating func skipString(_ field: StaticString) throws(LedgerError) {
+        let start = offset
+        let utf8 = try textBytes(field)
+        guard Self.isASCII(utf8) || String(validating: utf8, as: UTF8.self) != nil else {
+            throw problem(field, at: start, "the text is not valid UTF-8")
+        }
+    }
+
+    /// Reads past a personal value, checking it as ``personal(_:)`` does, without building it.
+    mutating func skipPersonal(_ field: StaticString) throws(LedgerError) {
+        switch personalSource {
+        case .inPlace:
+            try skipString(field)
+        case .withheld:
+            return
+        case .opened:
+            swap(&bytes, &personalBytes)
+            swap(&offset, &personalOffset)
+            defer {
+                swap(&bytes, &personalBytes)
+                swap(&offset, &personalOffset)
+            }
+            try skipString(field)
+        }
+    }
+
+    /// The bytes of a `string`: a varint length, then that many bytes.
+    private mutating func textBytes(_ field: StaticString) throws(LedgerError) -> UnsafeBufferPointer<UInt8> {
+        let start = offset
         let length = try varint(field)
         guard length <= UInt64(remaining) else {
             throw problem(field, at: start, "a text of \(length) bytes runs past the end (\(remaining) bytes left)")
         }
         let utf8 = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + Int(length)]).assumingMemoryBound(to: UInt8.self)
         offset += Int(length)
-        // ASCII needs no validation, and String(decoding:) is much faster than the
-        // generic String(validating:), which the rest of the text needs.
-        var ascii = true
-        if let base = utf8.baseAddress {
-            // Eight bytes at a time, then the rest.
-            let raw = UnsafeRawPointer(base)
-            var index = 0
-            while index + 8 <= utf8.count {
-                if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
-                    ascii = false
-                    break
-                }
-                index += 8
-            }
-            while ascii, index < utf8.count {
-                if base[index] >= 0x80 { ascii = false }
-                index += 1
-            }
+        return utf8
+    }
+
+    private static func isASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = utf8.baseAddress else { return true }
+        // Eight bytes at a time, then the rest.
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        while index + 8 <= utf8.count {
+            if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            index += 8
         }
-        if ascii { return String(decoding: utf8, as: UTF8.self) }
-        guard let text = String(validating: utf8, as: UTF8.self) else {
-            throw problem(field, at: start, "the text is not valid UTF-8")
+        while index < utf8.count {
+            if base[index] >= 0x80 { return false }
+            index += 1
         }
-        return text
+        return true
     }
 
     mutating func stream(_ field: StaticString) throws(LedgerError) -> StreamID {

@@ -105,6 +105,9 @@ final class BuiltInEventType: Sendable {
     /// Whether the type has personal fields (docs/privacy.md), which a ledger with a master
     /// key seals.
     let hasPersonalFields: Bool
+    /// How a history read takes the payload's fact without building its record; `nil`
+    /// when the record is decoded in full during the read.
+    let factKind: FactKind?
     /// Decodes a whole payload; a sealed personal section is withheld as locked.
     let decodeBinary: @Sendable (Data) throws(LedgerError) -> CustomerEvent
     /// The same from bytes in place: a read that never copies the payload out of the map,
@@ -121,6 +124,7 @@ final class BuiltInEventType: Sendable {
         type = payload
         schemaVersion = payload.schemaVersion
         hasPersonalFields = personal
+        factKind = FactKind(payload)
         decodeBinary = { data throws(LedgerError) in wrap(try Payload.binaryDecoded(data)) }
         decodeBinaryBytes = { bytes, personal throws(LedgerError) in
             let (value, status) = try Payload.binaryDecoded(bytes: bytes, personal: personal)

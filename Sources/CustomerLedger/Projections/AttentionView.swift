@@ -61,7 +61,8 @@ extension Ledger {
         let history = try history(of: customer, asOf: asOf)
         guard !history.isEmpty, try !wasForgotten(history) else { return nil }
         var state = AttentionState()
-        for index in history.records.indices { state.add(history.records[index]) }
+        let records = history.records  // decoded once (the getter is not free)
+        for index in records.indices { state.add(records[index]) }
         return CustomerAttention(state: state, customer: history.customer, at: asOf.time, policy: policy)
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 public import LedgerCore
-import Synchronization
 
 /// Everything that had happened to one customer from a point of view: the customer's own
 /// stream and the streams of customers merged into it, in the order things happened.
@@ -18,50 +17,59 @@ public struct CustomerHistory: Sendable, Hashable {
     public var asOf: AsOf
     /// The events, by `occurredAt` (ties by position). Identity events of merged
     /// customers' own streams are left out (the survivor's copy is kept).
+    ///
+    /// A history read from a ledger decodes its records in full the first time they are
+    /// asked for; the profile and the lifecycle fold what the read already took from each
+    /// payload and never need them.
     public var records: [CustomerEventRecord] {
-        // The shared purchase activity was folded from the old records.
-        didSet { derived = HistoryDerived() }
+        get { contents.records }
+        set { contents = HistoryContents(records: newValue) }
     }
     /// What the read saw beyond the point of view (not part of the value).
     var readNotes = HistoryReadNotes()
-    /// What the views share, folded from `records` once (not part of the value).
-    private var derived = HistoryDerived()
+    /// The events, shared by copies of the history until its records change.
+    private(set) var contents: HistoryContents
 
     public init(requested: StreamID, customer: StreamID, mergedCustomers: [StreamID], asOf: AsOf, records: [CustomerEventRecord]) {
+        self.init(requested: requested, customer: customer, mergedCustomers: mergedCustomers, asOf: asOf, contents: HistoryContents(records: records))
+    }
+
+    init(requested: StreamID, customer: StreamID, mergedCustomers: [StreamID], asOf: AsOf, contents: HistoryContents) {
         self.requested = requested
         self.customer = customer
         self.mergedCustomers = mergedCustomers
         self.asOf = asOf
-        self.records = records
+        self.contents = contents
     }
 
     /// Whether the ledger knows the customer at all from this point of view.
-    public var isEmpty: Bool { records.isEmpty }
+    public var isEmpty: Bool { contents.isEmpty }
 
     /// The purchases and refunds that count among `records`, folded once per history
     /// and shared by the views folded from it (the profile and the lifecycle both need
     /// it).
-    var purchaseActivity: PurchaseActivity { derived.purchaseActivity(records) }
-}
+    var purchaseActivity: PurchaseActivity { contents.purchaseActivity }
 
-/// Values folded from a history's records, computed on first use and shared by copies
-/// of the history until its records change. Not part of the history's value.
-struct HistoryDerived: Sendable, Hashable {
-    private final class Storage: Sendable {
-        let activity = Mutex<PurchaseActivity?>(nil)
+    /// ``ProfileState`` of the history's events, with the shared purchases.
+    var profileState: ProfileState {
+        contents.hasFacts
+            ? ProfileState(events: contents.events, sources: contents.sources, purchases: purchaseActivity)
+            : ProfileState(records: records, purchases: purchaseActivity)
     }
 
-    private let storage = Storage()
-
-    func purchaseActivity(_ records: [CustomerEventRecord]) -> PurchaseActivity {
-        if let known = storage.activity.withLock({ $0 }) { return known }
-        let activity = PurchaseActivity(records: records)
-        storage.activity.withLock { $0 = activity }
-        return activity
+    /// ``LifecycleState`` of the history's events, with the shared purchases; `nil` when
+    /// it has none.
+    var lifecycleState: LifecycleState? {
+        // The earliest event is the first: the events are in history order.
+        if let first = contents.events.first {
+            let firstEvent = LifecycleState.FirstEvent(
+                occurredAt: first.occurredAt, position: first.position, id: first.id, type: contents.type(of: first)
+            )
+            return LifecycleState(firstEvent: firstEvent, purchases: purchaseActivity)
+        }
+        guard let first = records.first else { return nil }
+        return LifecycleState(firstEvent: LifecycleState.FirstEvent(first), purchases: purchaseActivity)
     }
-
-    static func == (lhs: Self, rhs: Self) -> Bool { true }
-    func hash(into hasher: inout Hasher) {}
 }
 
 /// What the read that built a history saw of its streams beyond the point of view. It is
@@ -78,14 +86,27 @@ struct HistoryReadNotes: Sendable, Hashable {
 
 /// One customer stream as a history read sees it.
 struct CustomerStreamRead {
-    /// The events that count from the point of view, in stream order.
-    var records: [CustomerEventRecord] = []
-    /// Whether `records` is already in history order (by `occurredAt`, then position).
+    /// The events that count from the point of view, in stream order (their `source` is 0).
+    var events: [HistoryEvent] = []
+    /// What their records are decoded from.
+    var source: HistorySource
+    /// Whether `events` is already in history order (by `occurredAt`, then position).
     var inTimeOrder = true
-    /// Whether a merge or unmerge is among `records`.
+    /// Whether a merge or unmerge is among `events`.
     var hasIdentityEvents = false
     /// Whether the stream holds a `customer.forgotten`, counted or not.
     var forgotten = false
+
+    /// The merges and unmerges among `events`, with their records.
+    var identityRecords: [CustomerEventRecord] {
+        events.compactMap { event in
+            guard case .decoded(let index) = event.fact else { return nil }
+            switch source.eager[index].event {
+            case .merged, .unmerged: return source.eager[index]
+            default: return nil
+            }
+        }
+    }
 }
 
 extension Ledger {
@@ -105,14 +126,19 @@ extension Ledger {
     ///
     /// Its cost is the customer's own events: events outside the point of view are skipped
     /// before their payload is decoded, and a customer with no merge or unmerge in view
-    /// needs no other stream.
+    /// needs no other stream. Every payload is decoded and checked during the read (a
+    /// damaged one throws here), but only the fields the profile and the lifecycle read
+    /// are kept; ``CustomerHistory/records`` builds the full records on first use.
     public func history(of customer: StreamID, asOf: AsOf = .now()) throws(LedgerError) -> CustomerHistory {
         let own = try readCustomerStream(customer, asOf: asOf)
         if !own.hasIdentityEvents {
             // Nothing merged into it and it merged into nothing: its own stream is the history.
-            var records = own.records
-            if !own.inTimeOrder { records.sort(by: Self.happenedBefore) }
-            var history = CustomerHistory(requested: customer, customer: customer, mergedCustomers: [], asOf: asOf, records: records)
+            var events = own.events
+            if !own.inTimeOrder { events.sort(by: HistoryEvent.happenedBefore) }
+            var history = CustomerHistory(
+                requested: customer, customer: customer, mergedCustomers: [], asOf: asOf,
+                contents: HistoryContents(events: events, sources: [own.source])
+            )
             history.readNotes.forgottenInStreams = own.forgotten
             return history
         }
@@ -134,14 +160,13 @@ extension Ledger {
             guard visited.insert(stream).inserted else { continue }
             let streamRead = try read(stream)
             guard streamRead.hasIdentityEvents else { continue }
-            for record in streamRead.records {
+            for record in streamRead.identityRecords {
+                identityRecords.append(record)
                 switch record.event {
                 case .merged(let merge):
-                    identityRecords.append(record)
                     pending.append(merge.survivor)
                     pending.append(contentsOf: merge.merged)
                 case .unmerged(let unmerge):
-                    identityRecords.append(record)
                     pending.append(unmerge.survivor)
                     pending.append(contentsOf: unmerge.restored)
                 default:
@@ -153,70 +178,113 @@ extension Ledger {
         let survivor = identity.resolve(customer)
         let members = identity.members(of: survivor)
         let survivorRead = try read(survivor)
-        var records = survivorRead.records
+        var events = survivorRead.events
+        var sources = [survivorRead.source]
         var forgotten = survivorRead.forgotten
         for member in members {
             let memberRead = try read(member)
             forgotten = forgotten || memberRead.forgotten
-            records += memberRead.records.filter { record in
-                switch record.event {
-                case .merged, .unmerged: false
-                default: true
+            let source = sources.count
+            sources.append(memberRead.source)
+            for var event in memberRead.events {
+                // The survivor's copy of a merge or unmerge counts.
+                if case .decoded(let index) = event.fact {
+                    switch memberRead.source.eager[index].event {
+                    case .merged, .unmerged: continue
+                    default: break
+                    }
                 }
+                event.source = source
+                events.append(event)
             }
         }
-        records.sort(by: Self.happenedBefore)
-        var history = CustomerHistory(requested: customer, customer: survivor, mergedCustomers: members, asOf: asOf, records: records)
+        events.sort(by: HistoryEvent.happenedBefore)
+        var history = CustomerHistory(
+            requested: customer, customer: survivor, mergedCustomers: members, asOf: asOf,
+            contents: HistoryContents(events: events, sources: sources)
+        )
         history.readNotes.forgottenInStreams = forgotten
         return history
     }
 
-    /// One customer stream: the events that count from `asOf` with their typed payloads,
-    /// decoded in place from the map. Events outside the view are not decoded (only their
-    /// type is looked at, for `customer.forgotten`).
+    /// One customer stream: the events that count from `asOf`, each decoded in place from
+    /// the map. A clear payload of a frequent type (interactions, purchases, surveys…)
+    /// keeps its fact and its bytes; any other event is decoded into its record now.
+    /// Events outside the view are not decoded (only their type is looked at, for
+    /// `customer.forgotten`).
     func readCustomerStream(_ stream: StreamID, asOf: AsOf) throws(LedgerError) -> CustomerStreamRead {
-        /// What the read needs to know of a type, found once per type number.
+        /// What the read needs to know of a type, found once per type number (no class
+        /// reference, so that reading one per event retains nothing).
         struct Kind {
             var number: UInt32
-            var entry: BuiltInEventType?
+            var fact: FactKind?
+            var schemaVersion: UInt16
+            var hasPersonalFields: Bool
             var isForgotten: Bool
             var isIdentity: Bool
         }
         var kinds: [Kind] = []
-        var read = CustomerStreamRead()
-        read.records.reserveCapacity(32)
+        var read = CustomerStreamRead(source: HistorySource(customer: stream))
+        read.events.reserveCapacity(32)
         var last: Date?
         // The data key is looked up when the first sealed event is met: a stream without
         // one, or a ledger created without a master key, costs nothing.
         var personal: PersonalRead?
         do {
             try store.readStoredEvents(of: stream) { stored in
-                // The kind's index, found without copying a kind (its entry holds closures).
                 var index = 0
                 while index < kinds.count, kinds[index].number != stored.typeNumber { index += 1 }
                 if index == kinds.count {
                     let entry = EventCoding.builtIn[stored.type]
                     kinds.append(Kind(
-                        number: stored.typeNumber, entry: entry,
+                        number: stored.typeNumber, fact: entry?.factKind, schemaVersion: entry?.schemaVersion ?? 0,
+                        hasPersonalFields: entry?.hasPersonalFields ?? true,
                         isForgotten: entry?.type == CustomerForgotten.self,
                         isIdentity: entry?.type == CustomersMerged.self || entry?.type == CustomersUnmerged.self
                     ))
+                    read.source.kinds.append(HistorySource.Kind(type: stored.type, entry: entry))
                 }
-                if kinds[index].isForgotten { read.forgotten = true }
+                let kind = kinds[index]
+                if kind.isForgotten { read.forgotten = true }
                 let occurredAt = stored.occurredAt
                 let recordedAt = stored.recordedAt
                 guard asOf.includes(occurredAt: occurredAt, position: stored.position, recordedAt: recordedAt) else { return }
-                if kinds[index].isIdentity { read.hasIdentityEvents = true }
+                if kind.isIdentity { read.hasIdentityEvents = true }
                 if let last, occurredAt < last { read.inTimeOrder = false }
                 last = occurredAt
+                let sealed = Self.isSealed(stored)
+                if let fact = kind.fact, !sealed, stored.contentType == .ledgerBinary,
+                   stored.schemaVersion == kind.schemaVersion, !stored.hasMetadata {
+                    let payload = stored.payload
+                    let decoded: EventFact
+                    do throws(LedgerError) {
+                        decoded = try fact.fact(of: payload)
+                    } catch {
+                        throw LedgerError(error.code, "The \(stored.type) event at position \(stored.position) does not decode: \(error.message)")
+                    }
+                    let start = read.source.bytes.count
+                    read.source.bytes.append(contentsOf: payload)
+                    read.events.append(HistoryEvent(
+                        occurredAt: occurredAt, position: stored.position, id: stored.id, personalData: .readable,
+                        fact: decoded, source: 0, kind: index,
+                        record: .payload(start: start, end: read.source.bytes.count, version: stored.version, recordedAt: recordedAt)
+                    ))
+                    return
+                }
                 var access = PersonalRead.withheld(.locked)
-                if kinds[index].entry?.hasPersonalFields ?? true, Self.isSealed(stored) {
+                if kind.hasPersonalFields, sealed {
                     if personal == nil { personal = try personalKeys.read(stream) }
                     access = personal!
                 }
-                read.records.append(try CustomerEventRecord(
-                    stored, of: stream, as: kinds[index].entry, occurredAt: occurredAt, recordedAt: recordedAt, personal: access
+                let record = try CustomerEventRecord(
+                    stored, of: stream, as: read.source.kinds[index].entry, occurredAt: occurredAt, recordedAt: recordedAt, personal: access
+                )
+                let eager = read.source.eager.count
+                read.events.append(HistoryEvent(
+                    occurredAt: occurredAt, position: record.position, id: record.id, personalData: record.personalData,
+                    fact: EventFact(record.event, index: eager), source: 0, kind: index, record: .eager(index: eager)
                 ))
+                read.source.eager.append(record)
             }
         } catch {
             throw LedgerError.wrapping(error, while: "Reading customer \(stream)")

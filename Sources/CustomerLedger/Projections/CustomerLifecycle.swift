@@ -34,11 +34,7 @@ public struct CustomerLifecycle: Sendable, Hashable {
     /// The lifecycle folded from a history; `nil` when the history is empty (the customer
     /// is unknown from that point of view, for example as of before its first event).
     public init?(history: CustomerHistory, policy: LifecyclePolicy = .standard) {
-        guard let first = history.records.first else { return nil }
-        // The same state as folding every record, with the purchases the history folded once.
-        let state = LifecycleState(
-            firstEvent: LifecycleState.FirstEvent(first), purchases: history.purchaseActivity
-        )
+        guard let state = history.lifecycleState else { return nil }
         self.init(state: state, customer: history.customer, asOf: history.asOf, policy: policy)
     }
 

@@ -165,7 +165,7 @@ public struct CustomerProfile: Sendable, Hashable {
     public init?(history: CustomerHistory, forgotten: Bool = false) {
         // The same state as folding every record, with the purchases the history folded once.
         self.init(
-            state: ProfileState(records: history.records, purchases: history.purchaseActivity), customer: history.customer, requested: history.requested, mergedCustomers: history.mergedCustomers,
+            state: history.profileState, customer: history.customer, requested: history.requested, mergedCustomers: history.mergedCustomers,
             asOf: history.asOf, forgotten: forgotten || history.readNotes.forgottenInStreams == true
         )
     }

@@ -55,7 +55,8 @@ public struct CustomerInteractions: Sendable, Hashable {
     public init?(history: CustomerHistory, forgotten: Bool = false) {
         guard !history.records.isEmpty else { return nil }
         var state = InteractionsState()
-        for index in history.records.indices { state.add(history.records[index]) }
+        let records = history.records  // decoded once (the getter is not free)
+        for index in records.indices { state.add(records[index]) }
         self.init(state: state, customer: history.customer, asOf: history.asOf, forgotten: forgotten)
     }
 

@@ -97,24 +97,57 @@ public struct PurchaseActivity: Sendable, Hashable, Codable {
     private mutating func fold(_ record: borrowing CustomerEventRecord) {
         switch record.event {
         case .purchaseCompleted(let purchase):
-            guard cancelledOrders.isEmpty || !cancelledOrders.contains(purchase.orderId) else { return }
-            purchases.insert(Purchase(
-                orderId: purchase.orderId, occurredAt: record.occurredAt, amount: purchase.amount,
-                channel: purchase.channel, position: record.position, eventID: record.id
-            ), inOrderOf: { ($0.occurredAt, $0.position) })
+            addPurchase(purchase.orderId, purchase.amount, purchase.channel, record.occurredAt, record.position, record.id)
         case .refundIssued(let refund):
-            guard cancelledOrders.isEmpty || !cancelledOrders.contains(refund.orderId) else { return }
-            refunds.insert(Refund(
-                orderId: refund.orderId, occurredAt: record.occurredAt, amount: refund.amount,
-                position: record.position, eventID: record.id
-            ), inOrderOf: { ($0.occurredAt, $0.position) })
+            addRefund(refund.orderId, refund.amount, record.occurredAt, record.position, record.id)
         case .orderCancelled(let cancellation):
-            guard cancelledOrders.insert(cancellation.orderId).inserted else { return }
-            purchases.removeAll { $0.orderId == cancellation.orderId }
-            refunds.removeAll { $0.orderId == cancellation.orderId }
+            cancel(cancellation.orderId)
         default:
             break
         }
+    }
+
+    /// The same from the facts a history read took (``HistoryContents``).
+    init(events: [HistoryEvent]) {
+        self.init(purchases: [])
+        events.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices {
+                switch buffer[index].fact {
+                case let .purchase(orderId, amount, channel):
+                    addPurchase(orderId, amount, channel, buffer[index].occurredAt, buffer[index].position, buffer[index].id)
+                case let .refund(orderId, amount):
+                    addRefund(orderId, amount, buffer[index].occurredAt, buffer[index].position, buffer[index].id)
+                case .cancellation(let orderId):
+                    cancel(orderId)
+                default:
+                    break
+                }
+            }
+        }
+    }
+
+    // The rules, one per kind of event.
+
+    @inline(__always)
+    private mutating func addPurchase(_ orderId: String, _ amount: Money, _ channel: String?, _ occurredAt: Date, _ position: LogPosition, _ id: EventID) {
+        guard cancelledOrders.isEmpty || !cancelledOrders.contains(orderId) else { return }
+        purchases.insert(Purchase(
+            orderId: orderId, occurredAt: occurredAt, amount: amount, channel: channel, position: position, eventID: id
+        ), inOrderOf: { ($0.occurredAt, $0.position) })
+    }
+
+    @inline(__always)
+    private mutating func addRefund(_ orderId: String, _ amount: Money, _ occurredAt: Date, _ position: LogPosition, _ id: EventID) {
+        guard cancelledOrders.isEmpty || !cancelledOrders.contains(orderId) else { return }
+        refunds.insert(Refund(
+            orderId: orderId, occurredAt: occurredAt, amount: amount, position: position, eventID: id
+        ), inOrderOf: { ($0.occurredAt, $0.position) })
+    }
+
+    private mutating func cancel(_ orderId: String) {
+        guard cancelledOrders.insert(orderId).inserted else { return }
+        purchases.removeAll { $0.orderId == orderId }
+        refunds.removeAll { $0.orderId == orderId }
     }
 
     /// Activity from purchases and refunds already known to count (any order; they are

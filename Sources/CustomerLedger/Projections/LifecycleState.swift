@@ -40,10 +40,14 @@ public struct LifecycleState: Sendable, Hashable, Codable {
 
         /// The first event as a record holds it.
         init(_ record: borrowing CustomerEventRecord) {
-            occurredAt = record.occurredAt
-            position = record.position
-            id = record.id
-            type = record.recordedType
+            self.init(occurredAt: record.occurredAt, position: record.position, id: record.id, type: record.recordedType)
+        }
+
+        init(occurredAt: Date, position: LogPosition, id: EventID, type: String) {
+            self.occurredAt = occurredAt
+            self.position = position
+            self.id = id
+            self.type = type
         }
     }
 

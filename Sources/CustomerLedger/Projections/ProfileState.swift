@@ -104,9 +104,7 @@ public struct ProfileState: Sendable, Hashable, Codable {
     private mutating func add(_ record: borrowing CustomerEventRecord, purchases foldPurchases: Bool) {
         let stamp = EventStamp(occurredAt: record.occurredAt, position: record.position)
         let status = record.personalData
-        if firstEvent.map({ stamp < EventStamp(occurredAt: $0.occurredAt, position: $0.position) }) ?? true {
-            firstEvent = ProfileField(value: record.id, occurredAt: record.occurredAt, position: record.position)
-        }
+        noteFirst(record.id, stamp)
         switch record.event {
         case .registered(let registration):
             apply(registration.traits, stamp, status)
@@ -139,13 +137,7 @@ public struct ProfileState: Sendable, Hashable, Codable {
         case .forgotten:
             forgottenAt = min(forgottenAt ?? stamp.occurredAt, stamp.occurredAt)
         case .interactionRecorded(let interaction):
-            if lastInteraction.map({ EventStamp(occurredAt: $0.occurredAt, position: $0.position) < stamp }) ?? true {
-                lastInteraction = ProfileInteraction(
-                    interactionId: interaction.interactionId, channel: interaction.channel,
-                    direction: interaction.direction, occurredAt: stamp.occurredAt, position: stamp.position
-                )
-            }
-            if interaction.nextAction != nil { followUps.append(interaction.interactionId) }
+            noteInteraction(interaction.interactionId, interaction.channel, interaction.direction, opensFollowUp: interaction.nextAction != nil, stamp)
         case .followUpCompleted(let completion):
             completedFollowUps.append(completion.interactionId)
         case .complaintOpened(let complaint):
@@ -157,6 +149,51 @@ public struct ProfileState: Sendable, Hashable, Codable {
         default:
             break
         }
+    }
+
+    /// The same state from the facts a history read took (``HistoryContents``): the events
+    /// the profile reads in full come as records, the others as their facts.
+    init(events: [HistoryEvent], sources: [HistorySource], purchases: PurchaseActivity) {
+        events.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices {
+                let stamp = EventStamp(occurredAt: buffer[index].occurredAt, position: buffer[index].position)
+                noteFirst(buffer[index].id, stamp)
+                switch buffer[index].fact {
+                case let .interaction(id, channel, direction, opensFollowUp):
+                    noteInteraction(id, channel, direction, opensFollowUp: opensFollowUp, stamp)
+                case .followUpCompleted(let interactionId):
+                    completedFollowUps.append(interactionId)
+                case .complaintOpened(let complaintId):
+                    complaints.append(complaintId)
+                case .complaintResolved(let complaintId):
+                    resolvedComplaints.append(complaintId)
+                case .decoded(let record):
+                    sources[buffer[index].source].eager.withUnsafeBufferPointer { records in
+                        add(records[record], purchases: false)
+                    }
+                case .purchase, .refund, .cancellation, .unused:
+                    break
+                }
+            }
+        }
+        self.purchases = purchases
+    }
+
+    @inline(__always)
+    private mutating func noteFirst(_ id: EventID, _ stamp: EventStamp) {
+        if firstEvent.map({ stamp < EventStamp(occurredAt: $0.occurredAt, position: $0.position) }) ?? true {
+            firstEvent = ProfileField(value: id, occurredAt: stamp.occurredAt, position: stamp.position)
+        }
+    }
+
+    @inline(__always)
+    private mutating func noteInteraction(_ id: String, _ channel: Channel, _ direction: Direction, opensFollowUp: Bool, _ stamp: EventStamp) {
+        if lastInteraction.map({ EventStamp(occurredAt: $0.occurredAt, position: $0.position) < stamp }) ?? true {
+            lastInteraction = ProfileInteraction(
+                interactionId: id, channel: channel, direction: direction, occurredAt: stamp.occurredAt, position: stamp.position
+            )
+        }
+        if opensFollowUp { followUps.append(id) }
     }
 
     /// The tags present, each with the event that last added it.

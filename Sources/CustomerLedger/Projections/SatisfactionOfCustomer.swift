@@ -60,7 +60,8 @@ public struct CustomerSatisfaction: Sendable, Hashable {
     /// One customer's satisfaction from its history.
     public init(history: CustomerHistory, policy: SatisfactionPolicy = .standard) {
         var state = SatisfactionState()
-        for index in history.records.indices { state.add(history.records[index]) }
+        let records = history.records  // decoded once (the getter is not free)
+        for index in records.indices { state.add(records[index]) }
         self.init(state: state, customer: history.customer, asOf: history.asOf, policy: policy)
     }
 
