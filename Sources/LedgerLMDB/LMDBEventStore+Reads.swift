@@ -90,21 +90,35 @@ extension LMDBEventStore {
             var names = types.names()
             try transaction.withCursor(schema.streams) { cursor in
               try transaction.withCursor(schema.log) { logCursor in
-                var entry = try PairKey(number, 1).withBytes { try cursor.seek($0) }
-                var previous: UInt64 = 0
-                while let (key, value) = entry, key.count == 16, key.readBE(UInt64.self, at: 0) == number {
-                    let position = value.readLE(UInt64.self, at: 0)
-                    guard let record = try logCursor.record(at: position, after: previous) else {
-                        throw LedgerError(.corrupted, "Stream \(stream) points to position \(position), which holds no event.", stream: stream)
+                // The records are found a run at a time, then lent: a walk that only finds
+                // them lets the processor wait for many of their cache misses at once,
+                // where one interleaved with decoding waits for each in turn.
+                try withUnsafeTemporaryAllocation(of: (position: UInt64, record: UnsafeRawBufferPointer).self, capacity: 64) { run in
+                    var entry = try PairKey(number, 1).withBytes { try cursor.seek($0) }
+                    var previous: UInt64 = 0
+                    while entry != nil {
+                        var found = 0
+                        while found < run.count, let (key, value) = entry, key.count == 16, key.readBE(UInt64.self, at: 0) == number {
+                            let position = value.readLE(UInt64.self, at: 0)
+                            guard let record = try logCursor.record(at: position, after: previous) else {
+                                throw LedgerError(.corrupted, "Stream \(stream) points to position \(position), which holds no event.", stream: stream)
+                            }
+                            previous = position
+                            run[found] = (position, record)
+                            found += 1
+                            entry = try cursor.move(MDB_NEXT)
+                        }
+                        if found < run.count { entry = nil }  // the stream's entries ended
+                        for index in 0..<found {
+                            let (position, record) = run[index]
+                            let typeNumber = EventRecord.typeNumber(of: record)
+                            let event = try StoredEvent(
+                                position: LogPosition(position), type: try typeName(typeNumber, names: &names, in: transaction),
+                                typeNumber: typeNumber, bytes: record
+                            )
+                            try body(event)
+                        }
                     }
-                    previous = position
-                    let typeNumber = EventRecord.typeNumber(of: record)
-                    let event = try StoredEvent(
-                        position: LogPosition(position), type: try typeName(typeNumber, names: &names, in: transaction),
-                        typeNumber: typeNumber, bytes: record
-                    )
-                    try body(event)
-                    entry = try cursor.move(MDB_NEXT)
                 }
               }
             }
