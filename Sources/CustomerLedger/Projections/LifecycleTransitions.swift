@@ -99,7 +99,7 @@ struct LifecycleReplay {
         var recorder = TransitionRecorder(policy: policy)
         let firstCause = LifecycleCause.event(position: firstEvent.position, id: firstEvent.id, type: firstEvent.type)
         var itemStart = 0
-        for instant in facts.candidates(knownSince: knownSince) {
+        for instant in facts.candidates(knownSince: knownSince, end: end) {
             guard instant <= end else { break }
             let moment = LifecycleMoment(instant)
             if instant == knownSince {
@@ -270,35 +270,54 @@ struct ReplayFacts {
         }
     }
 
-    /// The instants from `knownSince` at which something the rules read can change, in
-    /// order, each once.
-    func candidates(knownSince: Date) -> [Date] {
+    /// The instants from `knownSince` to `end` at which something the rules read can
+    /// change, in order, each once.
+    ///
+    /// The churn, recent and mean-gap thresholds are measured from the last purchase, so a
+    /// purchase's are candidates only while it is the last one: up to the next purchase.
+    /// The win-back period is measured from the latest win-back purchase, so only those
+    /// get its end. The spend windows sum every purchase and refund, so each moves two
+    /// window ends.
+    func candidates(knownSince: Date, end: Date) -> [Date] {
         // Kept as seconds since the reference date (a `Date`'s own value, so the round
         // trip is exact): sorting plain doubles is cheaper than sorting dates.
-        let offsets = [policy.recentDays, policy.churnDays, policy.winBackDays, policy.spendWindowDays, 2 * policy.spendWindowDays]
-            .map(LifecycleRules.days)
+        let recent = LifecycleRules.days(policy.recentDays)
+        let churnWindow = LifecycleRules.days(policy.churnDays)
+        let winBack = LifecycleRules.days(policy.winBackDays)
         let start = knownSince.timeIntervalSinceReferenceDate
+        let last = end.timeIntervalSinceReferenceDate
         var instants: [Double] = [start]
-        instants.reserveCapacity(1 + 6 * purchaseEnd + 3 * refunds.count + purchaseEnd)
-        for purchase in purchases[..<purchaseEnd] {
-            let time = purchase.occurredAt
-            instants.append(time.timeIntervalSinceReferenceDate)
-            for offset in offsets { instants.append(time.addingTimeInterval(offset).timeIntervalSinceReferenceDate) }
+        instants.reserveCapacity(1 + 6 * purchaseEnd + 3 * refunds.count)
+        func add(_ instant: Date) {
+            let value = instant.timeIntervalSinceReferenceDate
+            if value >= start, value <= last { instants.append(value) }
         }
-        for refund in refunds {
-            instants.append(refund.occurredAt.timeIntervalSinceReferenceDate)
-            instants.append(refund.occurredAt.addingTimeInterval(offsets[3]).timeIntervalSinceReferenceDate)
-            instants.append(refund.occurredAt.addingTimeInterval(offsets[4]).timeIntervalSinceReferenceDate)
-        }
-        if purchaseEnd >= policy.meanGapMinimumPurchases {
-            let first = purchases[0].occurredAt
-            for index in (policy.meanGapMinimumPurchases - 1)..<purchaseEnd {
-                let last = purchases[index].occurredAt
-                let meanGap = last.timeIntervalSince(first) / Double(index)
-                instants.append(last.addingTimeInterval(policy.meanGapMultiple * meanGap).timeIntervalSinceReferenceDate)
+        for index in 0..<purchaseEnd {
+            let time = purchases[index].occurredAt
+            add(time)
+            add(time.addingTimeInterval(window))
+            add(time.addingTimeInterval(twoWindows))
+            // While it is the last purchase (a threshold at the next purchase's instant
+            // still counts: time is evaluated before the events at an instant).
+            let next = index + 1 < purchaseEnd ? purchases[index + 1].occurredAt : nil
+            for offset in [recent, churnWindow] {
+                let threshold = time.addingTimeInterval(offset)
+                if next.map({ threshold <= $0 }) ?? true { add(threshold) }
+            }
+            if index + 1 >= policy.meanGapMinimumPurchases, index > 0 {
+                let meanGap = time.timeIntervalSince(purchases[0].occurredAt) / Double(index)
+                let threshold = time.addingTimeInterval(policy.meanGapMultiple * meanGap)
+                if next.map({ threshold <= $0 }) ?? true { add(threshold) }
+            }
+            if index > 0, time.timeIntervalSince(purchases[index - 1].occurredAt) >= churn {
+                add(time.addingTimeInterval(winBack))
             }
         }
-        instants.removeAll { $0 < start }
+        for refund in refunds {
+            add(refund.occurredAt)
+            add(refund.occurredAt.addingTimeInterval(window))
+            add(refund.occurredAt.addingTimeInterval(twoWindows))
+        }
         instants.sort()
         var unique: [Date] = []
         unique.reserveCapacity(instants.count)
