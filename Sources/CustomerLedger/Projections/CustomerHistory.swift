@@ -225,7 +225,9 @@ extension Ledger {
         }
         var kinds: [Kind] = []
         var read = CustomerStreamRead(source: HistorySource(customer: stream))
-        read.events.reserveCapacity(32)
+        // One allocation each for a typical customer (tens of events of ~60 bytes).
+        read.events.reserveCapacity(64)
+        read.source.bytes.reserveCapacity(4_096)
         var last: Date?
         // The data key is looked up when the first sealed event is met: a stream without
         // one, or a ledger created without a master key, costs nothing.

@@ -111,12 +111,26 @@ public struct PurchaseActivity: Sendable, Hashable, Codable {
     init(events: [HistoryEvent]) {
         self.init(purchases: [])
         events.withUnsafeBufferPointer { buffer in
+            guard let first = buffer.baseAddress else { return }
+            var purchaseCount = 0
+            var refundCount = 0
             for index in buffer.indices {
-                switch buffer[index].fact {
+                switch first[index].fact {
+                case .purchase: purchaseCount += 1
+                case .refund: refundCount += 1
+                default: break
+                }
+            }
+            purchases.reserveCapacity(purchaseCount)
+            refunds.reserveCapacity(refundCount)
+            for index in buffer.indices {
+                // Through a pointer: the element itself would be copied (a retain per text).
+                let event = first + index
+                switch event.pointee.fact {
                 case let .purchase(orderId, amount, channel):
-                    addPurchase(orderId, amount, channel, buffer[index].occurredAt, buffer[index].position, buffer[index].id)
+                    addPurchase(orderId, amount, channel, event.pointee.occurredAt, event.pointee.position, event.pointee.id)
                 case let .refund(orderId, amount):
-                    addRefund(orderId, amount, buffer[index].occurredAt, buffer[index].position, buffer[index].id)
+                    addRefund(orderId, amount, event.pointee.occurredAt, event.pointee.position, event.pointee.id)
                 case .cancellation(let orderId):
                     cancel(orderId)
                 default:

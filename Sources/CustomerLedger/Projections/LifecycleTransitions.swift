@@ -99,8 +99,9 @@ struct LifecycleReplay {
         var recorder = TransitionRecorder(policy: policy)
         let firstCause = LifecycleCause.event(position: firstEvent.position, id: firstEvent.id, type: firstEvent.type)
         var itemStart = 0
-        for instant in facts.candidates(knownSince: knownSince, end: end) {
-            guard instant <= end else { break }
+        for seconds in facts.candidates(knownSince: knownSince, end: end) {
+            let instant = Date(timeIntervalSinceReferenceDate: seconds)
+            guard instant <= end else { break }  // the first event itself may be later
             let moment = LifecycleMoment(instant)
             if instant == knownSince {
                 facts.advance(through: (knownSince, firstEvent.position))
@@ -278,7 +279,8 @@ struct ReplayFacts {
     /// The win-back period is measured from the latest win-back purchase, so only those
     /// get its end. The spend windows sum every purchase and refund, so each moves two
     /// window ends.
-    func candidates(knownSince: Date, end: Date) -> [Date] {
+    /// (As seconds since the reference date, a `Date`'s own value.)
+    func candidates(knownSince: Date, end: Date) -> [Double] {
         // Kept as seconds since the reference date (a `Date`'s own value, so the round
         // trip is exact): sorting plain doubles is cheaper than sorting dates.
         let recent = LifecycleRules.days(policy.recentDays)
@@ -299,15 +301,15 @@ struct ReplayFacts {
             add(time.addingTimeInterval(twoWindows))
             // While it is the last purchase (a threshold at the next purchase's instant
             // still counts: time is evaluated before the events at an instant).
-            let next = index + 1 < purchaseEnd ? purchases[index + 1].occurredAt : nil
-            for offset in [recent, churnWindow] {
-                let threshold = time.addingTimeInterval(offset)
-                if next.map({ threshold <= $0 }) ?? true { add(threshold) }
-            }
+            let next = index + 1 < purchaseEnd ? purchases[index + 1].occurredAt : Date.distantFuture
+            let recentEnds = time.addingTimeInterval(recent)
+            if recentEnds <= next { add(recentEnds) }
+            let churnEnds = time.addingTimeInterval(churnWindow)
+            if churnEnds <= next { add(churnEnds) }
             if index + 1 >= policy.meanGapMinimumPurchases, index > 0 {
                 let meanGap = time.timeIntervalSince(purchases[0].occurredAt) / Double(index)
-                let threshold = time.addingTimeInterval(policy.meanGapMultiple * meanGap)
-                if next.map({ threshold <= $0 }) ?? true { add(threshold) }
+                let gapEnds = time.addingTimeInterval(policy.meanGapMultiple * meanGap)
+                if gapEnds <= next { add(gapEnds) }
             }
             if index > 0, time.timeIntervalSince(purchases[index - 1].occurredAt) >= churn {
                 add(time.addingTimeInterval(winBack))
@@ -319,12 +321,14 @@ struct ReplayFacts {
             add(refund.occurredAt.addingTimeInterval(twoWindows))
         }
         instants.sort()
-        var unique: [Date] = []
-        unique.reserveCapacity(instants.count)
-        for instant in instants where unique.last?.timeIntervalSinceReferenceDate != instant {
-            unique.append(Date(timeIntervalSinceReferenceDate: instant))
+        // Each once, in place.
+        var count = 1
+        for index in 1..<instants.count where instants[index] != instants[count - 1] {
+            instants[count] = instants[index]
+            count += 1
         }
-        return unique
+        instants.removeLast(instants.count - count)
+        return instants
     }
 
     var firstPurchase: Date? { purchaseCount > 0 ? purchases[0].occurredAt : nil }

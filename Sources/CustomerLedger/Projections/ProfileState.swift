@@ -155,10 +155,25 @@ public struct ProfileState: Sendable, Hashable, Codable {
     /// the profile reads in full come as records, the others as their facts.
     init(events: [HistoryEvent], sources: [HistorySource], purchases: PurchaseActivity) {
         events.withUnsafeBufferPointer { buffer in
+            guard let first = buffer.baseAddress else { return }
+            // The id lists in one allocation each.
+            var opened = 0
+            var completed = 0
             for index in buffer.indices {
-                let stamp = EventStamp(occurredAt: buffer[index].occurredAt, position: buffer[index].position)
-                noteFirst(buffer[index].id, stamp)
-                switch buffer[index].fact {
+                switch first[index].fact {
+                case .interaction(_, _, _, true): opened += 1
+                case .followUpCompleted: completed += 1
+                default: break
+                }
+            }
+            followUps.reserveCapacity(opened)
+            completedFollowUps.reserveCapacity(completed)
+            for index in buffer.indices {
+                // Through a pointer: the element itself would be copied (a retain per text).
+                let event = first + index
+                let stamp = EventStamp(occurredAt: event.pointee.occurredAt, position: event.pointee.position)
+                noteFirst(event.pointee.id, stamp)
+                switch event.pointee.fact {
                 case let .interaction(id, channel, direction, opensFollowUp):
                     noteInteraction(id, channel, direction, opensFollowUp: opensFollowUp, stamp)
                 case .followUpCompleted(let interactionId):
@@ -168,7 +183,7 @@ public struct ProfileState: Sendable, Hashable, Codable {
                 case .complaintResolved(let complaintId):
                     resolvedComplaints.append(complaintId)
                 case .decoded(let record):
-                    sources[buffer[index].source].eager.withUnsafeBufferPointer { records in
+                    sources[event.pointee.source].eager.withUnsafeBufferPointer { records in
                         add(records[record], purchases: false)
                     }
                 case .purchase, .refund, .cancellation, .unused:
