@@ -87,7 +87,10 @@ extension LMDBEventStore {
                 throw LedgerError(.corrupted, "The streamInfo entry of stream \(stream) has \(stored.count) bytes instead of 8.", stream: stream)
             }
             let number = stored.readLE(UInt64.self, at: 0)
-            var names = types.names()
+            // Held for the whole read: each lent event names its type through it, without
+            // copying (retaining) the name unless asked.
+            let typeNames = StoredEvent.TypeNames(types.names())
+            var checkedType: UInt32 = 0
             try transaction.withCursor(schema.streams) { cursor in
               try transaction.withCursor(schema.log) { logCursor in
                 // The records are found a run at a time, then lent: a walk that only finds
@@ -104,6 +107,10 @@ extension LMDBEventStore {
                                 throw LedgerError(.corrupted, "Stream \(stream) points to position \(position), which holds no event.", stream: stream)
                             }
                             previous = position
+                            // Every line of the record is on its way while the walk goes on.
+                            if let base = record.baseAddress {
+                                for offset in stride(from: 0, to: record.count, by: 64) { clmdb_prefetch(base + offset) }
+                            }
                             run[found] = (position, record)
                             found += 1
                             entry = try cursor.move(MDB_NEXT)
@@ -112,9 +119,12 @@ extension LMDBEventStore {
                         for index in 0..<found {
                             let (position, record) = run[index]
                             let typeNumber = EventRecord.typeNumber(of: record)
+                            if typeNumber != checkedType {
+                                _ = try typeName(typeNumber, names: &typeNames.names, in: transaction)
+                                checkedType = typeNumber
+                            }
                             let event = try StoredEvent(
-                                position: LogPosition(position), type: try typeName(typeNumber, names: &names, in: transaction),
-                                typeNumber: typeNumber, bytes: record
+                                position: LogPosition(position), typeNames: typeNames, typeNumber: typeNumber, bytes: record
                             )
                             try body(event)
                         }

@@ -304,6 +304,7 @@ struct BinaryReader {
         return problem("layout", at: 0, "layout \(layout) is not a binary layout (they start at 1)")
     }
 
+    @inline(__always)
     mutating func byte(_ field: StaticString) throws(LedgerError) -> UInt8 {
         guard offset < bytes.count else { throw problem(field, at: offset, "the payload ends here") }
         let value = bytes[offset]
@@ -311,6 +312,7 @@ struct BinaryReader {
         return value
     }
 
+    @inline(__always)
     mutating func varint(_ field: StaticString) throws(LedgerError) -> UInt64 {
         // Most numbers (lengths, counts, small amounts) are one byte.
         if offset < bytes.count, bytes[offset] < 0x80 {
@@ -334,6 +336,7 @@ struct BinaryReader {
         }
     }
 
+    @inline(__always)
     mutating func int64(_ field: StaticString) throws(LedgerError) -> Int64 {
         let raw = try varint(field)
         return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
@@ -366,6 +369,7 @@ struct BinaryReader {
         }
     }
 
+    @inline(__always)
     mutating func string(_ field: StaticString) throws(LedgerError) -> String {
         let start = offset
         let utf8 = try textBytes(field)
@@ -379,6 +383,7 @@ struct BinaryReader {
     }
 
     /// Reads past a `string`, checking it as ``string(_:)`` does, without building it.
+    @inline(__always)
     mutating func skipString(_ field: StaticString) throws(LedgerError) {
         let start = offset
         let utf8 = try textBytes(field)
@@ -388,6 +393,7 @@ struct BinaryReader {
     }
 
     /// Reads past a personal value, checking it as ``personal(_:)`` does, without building it.
+    @inline(__always)
     mutating func skipPersonal(_ field: StaticString) throws(LedgerError) {
         switch personalSource {
         case .inPlace:
@@ -406,6 +412,7 @@ struct BinaryReader {
     }
 
     /// The bytes of a `string`: a varint length, then that many bytes.
+    @inline(__always)
     private mutating func textBytes(_ field: StaticString) throws(LedgerError) -> UnsafeBufferPointer<UInt8> {
         let start = offset
         let length = try varint(field)
@@ -417,6 +424,7 @@ struct BinaryReader {
         return utf8
     }
 
+    @inline(__always)
     private static func isASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = utf8.baseAddress else { return true }
         // Eight bytes at a time, then the rest.
@@ -461,6 +469,7 @@ struct BinaryReader {
         return date
     }
 
+    @inline(__always)
     mutating func money(_ field: StaticString) throws(LedgerError) -> Money {
         let minorUnits = try int64(field)
         guard remaining >= 3 else { throw problem(field, at: offset, "a currency code needs 3 bytes, \(remaining) left") }
@@ -472,6 +481,7 @@ struct BinaryReader {
         return Money(minorUnits: minorUnits, currency: currency)
     }
 
+    @inline(__always)
     mutating func code<Value: BinaryEnum>(_ field: StaticString, as type: Value.Type = Value.self) throws(LedgerError) -> Value {
         let start = offset
         let raw = try byte(field)
@@ -482,6 +492,7 @@ struct BinaryReader {
     }
 
     /// Presence bits for `fieldCount` optional fields; any other bit set is corruption.
+    @inline(__always)
     mutating func presence(fieldCount: Int) throws(LedgerError) -> Presence {
         let start = offset
         let mask = try varint("presence")

@@ -240,25 +240,23 @@ struct ReplayFacts {
             } else if nextRefund == refunds.endIndex {
                 takePurchase = true
             } else {
-                let purchase = purchases[nextPurchase]
-                let refund = refunds[nextRefund]
-                takePurchase = (purchase.occurredAt, purchase.position) < (refund.occurredAt, refund.position)
+                // Field by field: a whole purchase or refund copied retains its texts.
+                takePurchase = (purchases[nextPurchase].occurredAt, purchases[nextPurchase].position)
+                    < (refunds[nextRefund].occurredAt, refunds[nextRefund].position)
             }
             if takePurchase {
-                let purchase = purchases[nextPurchase]
                 entries.append(ReplayEntry(
-                    time: purchase.occurredAt, position: purchase.position, purchase: nextPurchase,
-                    eventID: purchase.eventID, currency: currencyIndex(purchase.amount.currency)
+                    time: purchases[nextPurchase].occurredAt, position: purchases[nextPurchase].position, purchase: nextPurchase,
+                    eventID: purchases[nextPurchase].eventID, currency: currencyIndex(purchases[nextPurchase].amount.currency)
                 ))
-                amounts.append(purchase.amount.minorUnits)
+                amounts.append(purchases[nextPurchase].amount.minorUnits)
                 nextPurchase += 1
             } else {
-                let refund = refunds[nextRefund]
                 entries.append(ReplayEntry(
-                    time: refund.occurredAt, position: refund.position, purchase: -1,
-                    eventID: refund.eventID, currency: currencyIndex(refund.amount.currency)
+                    time: refunds[nextRefund].occurredAt, position: refunds[nextRefund].position, purchase: -1,
+                    eventID: refunds[nextRefund].eventID, currency: currencyIndex(refunds[nextRefund].amount.currency)
                 ))
-                amounts.append(0 &- refund.amount.minorUnits)
+                amounts.append(0 &- refunds[nextRefund].amount.minorUnits)
                 nextRefund += 1
             }
         }
