@@ -219,11 +219,7 @@ public struct CustomerProfile: Sendable, Hashable {
         lifetimeNetSpend = activity.netSpend
         orderCount = activity.purchases.count
         refundCount = activity.refunds.count
-        refundTotal = [:]
-        for refund in activity.refunds {
-            let currency = refund.amount.currency
-            refundTotal[currency] = (refundTotal[currency] ?? .zero(currency)) + refund.amount
-        }
+        refundTotal = activity.refundTotal
         firstPurchase = activity.purchases.first?.occurredAt
         lastPurchase = activity.purchases.last?.occurredAt
         lastInteraction = state.lastInteraction

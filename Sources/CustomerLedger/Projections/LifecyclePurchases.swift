@@ -189,7 +189,13 @@ public struct PurchaseActivity: Sendable, Hashable, Codable {
     }
 
     /// Purchases minus refunds, per currency (currencies with no activity are absent).
-    public var netSpend: [Currency: Money] {
+    public var netSpend: [Currency: Money] { totals(purchases: true, refunds: true) }
+
+    /// The refunds, per currency (currencies without a refund are absent).
+    var refundTotal: [Currency: Money] { totals(purchases: false, refunds: true) }
+
+    /// Purchases (if asked) minus refunds (if asked), per currency.
+    private func totals(purchases countPurchases: Bool, refunds countRefunds: Bool) -> [Currency: Money] {
         // Per currency in a short list (a customer has one or a few), then one dictionary.
         var currencies: [Currency] = []
         var minorUnits: [Int64] = []
@@ -199,8 +205,14 @@ public struct PurchaseActivity: Sendable, Hashable, Codable {
             minorUnits.append(0)
             return currencies.count - 1
         }
-        for purchase in purchases { minorUnits[index(of: purchase.amount.currency)] += purchase.amount.minorUnits }
-        for refund in refunds { minorUnits[index(of: refund.amount.currency)] -= refund.amount.minorUnits }
+        if countPurchases {
+            for item in purchases.indices { minorUnits[index(of: purchases[item].amount.currency)] += purchases[item].amount.minorUnits }
+        }
+        if countRefunds {
+            let sign: Int64 = countPurchases ? -1 : 1
+            for item in refunds.indices { minorUnits[index(of: refunds[item].amount.currency)] += sign * refunds[item].amount.minorUnits }
+        }
+        guard !currencies.isEmpty else { return [:] }
         var result: [Currency: Money] = [:]
         result.reserveCapacity(currencies.count)
         for (index, currency) in currencies.enumerated() { result[currency] = Money(minorUnits: minorUnits[index], currency: currency) }

@@ -168,14 +168,17 @@ public struct ProfileState: Sendable, Hashable, Codable {
             }
             followUps.reserveCapacity(opened)
             completedFollowUps.reserveCapacity(completed)
+            var newestInteraction: (index: Int, stamp: EventStamp)?
             for index in buffer.indices {
                 // Through a pointer: the element itself would be copied (a retain per text).
                 let event = first + index
                 let stamp = EventStamp(occurredAt: event.pointee.occurredAt, position: event.pointee.position)
                 noteFirst(event.pointee.id, stamp)
                 switch event.pointee.fact {
-                case let .interaction(id, channel, direction, opensFollowUp):
-                    noteInteraction(id, channel, direction, opensFollowUp: opensFollowUp, stamp)
+                case .interaction(let id, _, _, let opensFollowUp):
+                    // The newest is taken once, after the loop.
+                    if newestInteraction.map({ stamp > $0.stamp }) ?? true { newestInteraction = (index, stamp) }
+                    if opensFollowUp { followUps.append(id) }
                 case .followUpCompleted(let interactionId):
                     completedFollowUps.append(interactionId)
                 case .complaintOpened(let complaintId):
@@ -189,6 +192,9 @@ public struct ProfileState: Sendable, Hashable, Codable {
                 case .purchase, .refund, .cancellation, .unused:
                     break
                 }
+            }
+            if let (index, stamp) = newestInteraction, case let .interaction(id, channel, direction, _) = first[index].fact {
+                noteInteraction(id, channel, direction, opensFollowUp: false, stamp)
             }
         }
         self.purchases = purchases
