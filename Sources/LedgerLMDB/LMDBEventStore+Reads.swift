@@ -90,7 +90,8 @@ extension LMDBEventStore {
             // Held for the whole read: each lent event names its type through it, without
             // copying (retaining) the name unless asked.
             let typeNames = StoredEvent.TypeNames(types.names())
-            var checkedType: UInt32 = 0
+            // The type numbers below 64 already found to have a name (a ledger has a few).
+            var checkedTypes: UInt64 = 0
             try transaction.withCursor(schema.streams) { cursor in
               try transaction.withCursor(schema.log) { logCursor in
                 // The records are found a run at a time, then lent: a walk that only finds
@@ -119,9 +120,9 @@ extension LMDBEventStore {
                         for index in 0..<found {
                             let (position, record) = run[index]
                             let typeNumber = EventRecord.typeNumber(of: record)
-                            if typeNumber != checkedType {
+                            if typeNumber >= 64 || checkedTypes & (1 << typeNumber) == 0 {
                                 _ = try typeName(typeNumber, names: &typeNames.names, in: transaction)
-                                checkedType = typeNumber
+                                if typeNumber < 64 { checkedTypes |= 1 << typeNumber }
                             }
                             let event = try StoredEvent(
                                 position: LogPosition(position), typeNames: typeNames, typeNumber: typeNumber, bytes: record
