@@ -33,6 +33,36 @@ extension LMDBEventStore {
         }
     }
 
+    /// Every event of the log from `position` on, oldest first, of the types `filter` lets
+    /// through, lent without copying (see ``StoredEvent``): the hot path of a pass over the
+    /// whole log (population projections). Errors thrown by `body` are rethrown as they
+    /// are; throw to stop early.
+    public func readStoredLog(from position: LogPosition = .start, filter: EventTypeFilter = .all, _ body: (borrowing StoredEvent) throws -> Void) throws {
+        try environment.read { transaction in
+            let typeNames = StoredEvent.TypeNames(types.names())
+            let wanted = try filter.types.map { try typeNumbers(of: $0, in: transaction) }
+            if let wanted, wanted.isEmpty { return }
+            var checkedTypes: UInt64 = 0
+            try transaction.withCursor(schema.log) { cursor in
+                var entry = try startEntry(&cursor, at: position, direction: .forward)
+                while let (key, value) = entry {
+                    let typeNumber = EventRecord.typeNumber(of: value)
+                    if wanted?.contains(typeNumber) ?? true {
+                        if typeNumber >= 64 || checkedTypes & (1 << typeNumber) == 0 {
+                            _ = try typeName(typeNumber, names: &typeNames.names, in: transaction)
+                            if typeNumber < 64 { checkedTypes |= 1 << typeNumber }
+                        }
+                        let event = try StoredEvent(
+                            position: LogPosition(key.readBE(UInt64.self, at: 0)), typeNames: typeNames, typeNumber: typeNumber, bytes: value
+                        )
+                        try body(event)
+                    }
+                    entry = try cursor.move(MDB_NEXT)
+                }
+            }
+        }
+    }
+
     public func readStream(
         _ stream: StreamID,
         from version: StreamVersion = .first,

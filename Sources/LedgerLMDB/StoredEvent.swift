@@ -61,6 +61,24 @@ public struct StoredEvent: ~Copyable {
         UnsafeRawBufferPointer(rebasing: bytes[(EventRecord.headerSize + streamLength + metadataLength)..<(bytes.count - EventRecord.linkSize)])
     }
 
+    /// The stream the event was appended to.
+    public func stream() throws(LedgerError) -> StreamID {
+        let start = EventRecord.headerSize
+        guard let text = EventRecord.text(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + streamLength)])) else {
+            throw EventRecord.corrupted(position, "has a stream id that is not UTF-8")
+        }
+        return StreamID(validated: text)
+    }
+
+    /// Whether the stream the event was appended to is `stream` (without building its id).
+    public func isInStream(_ stream: StreamID) -> Bool {
+        let length = streamLength
+        var name = stream.rawValue
+        return name.withUTF8 { utf8 in
+            utf8.count == length && (length == 0 || memcmp(utf8.baseAddress!, bytes.baseAddress! + EventRecord.headerSize, length) == 0)
+        }
+    }
+
     /// Whether the event carries metadata (``metadata()`` is `EventMetadata.empty` when not).
     public var hasMetadata: Bool { metadataLength > 0 }
 

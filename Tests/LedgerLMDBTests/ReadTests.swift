@@ -50,6 +50,45 @@ import Testing
         #expect(unknown == 0)
     }
 
+    /// The lent events of a log pass say what the owned copies say, with the same filter.
+    @Test func storedLogLendsWhatTheLogReads() async throws {
+        let folder = TemporaryFolder()
+        let store = try await Self.filledStore(folder)
+        defer { store.close() }
+        for (start, filter) in [(LogPosition.start, EventTypeFilter.all), (10, .only(["d", "b"])), (31, .all), (1, .only(["never.stored"]))] {
+            var owned: [RecordedEvent] = []
+            try store.readLog(from: start, direction: .forward, filter: filter, limit: .max) { owned.append($0) }
+            var lent: [String] = []
+            try store.readStoredLog(from: start, filter: filter) { stored in
+                let stream = try stored.stream()
+                let sameStream = stored.isInStream(stream)
+                let otherStreams = stored.isInStream("S") || stored.isInStream("S10")
+                #expect(sameStream && !otherStreams)
+                lent.append("\(stored.position) \(stored.type) \(stream) v\(stored.version) \(stored.id) \(stored.occurredAt) \(Array(stored.payload))")
+            }
+            #expect(lent == owned.map { "\($0.position) \($0.type) \($0.stream) v\($0.version) \($0.id) \($0.occurredAt) \(Array($0.payload))" })
+        }
+    }
+
+    /// A stream read finds its records a run of 64 at a time: streams around that size read
+    /// whole and in order.
+    @Test(arguments: [63, 64, 65, 128, 150])
+    func storedStreamReadsAcrossRuns(_ count: Int) async throws {
+        let folder = TemporaryFolder()
+        let store = try LMDBEventStore.open(at: folder.path)
+        defer { store.close() }
+        for index in 0..<count {
+            try await store.append([sampleEvent(index % 2 == 0 ? "even" : "odd", body: "{\"i\":\(index)}")], to: "long")
+            if index % 7 == 0 { try await store.append([sampleEvent("other")], to: "neighbour") }
+        }
+        var owned: [String] = []
+        try store.readStream("long", from: .first, direction: .forward, limit: .max) { owned.append("\($0.version) \($0.type) \(Array($0.payload))") }
+        var lent: [String] = []
+        try store.readStoredEvents(of: "long") { lent.append("\($0.version) \($0.type) \(Array($0.payload))") }
+        #expect(lent.count == count)
+        #expect(lent == owned)
+    }
+
     @Test func streamForwardAndBackwardFromTheMiddle() async throws {
         let folder = TemporaryFolder()
         let store = try await Self.filledStore(folder)

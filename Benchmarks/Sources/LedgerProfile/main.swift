@@ -7,7 +7,9 @@ import Foundation
 //   LedgerProfile <workload> [rounds]
 //   workloads: append-ledger, append-raw, group, sequential, scan-ledger, scan-raw,
 //   raw-txn (LedgerProfile raw-txn <transactions> <events per transaction>)
-//   lookup, lookup-separate, lookup-stream, lookup-raw
+//   replay (population report over 1M typed events)
+//   lookup, lookup-separate, lookup-stream, lookup-raw, lookup-stored, lookup-history,
+//   lookup-profile, lookup-lifecycle
 //     (LedgerProfile lookup [rounds] [customers]: one customer's profile and lifecycle,
 //     1,000 random customers per round, in the cached domain ledger of `customers` × 50
 //     events, 2,000 by default; 200000 is the 10M-event ledger)
@@ -18,7 +20,7 @@ import Foundation
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    print("usage: LedgerProfile append-ledger|append-raw|group|sequential|scan-ledger|scan-raw|lookup|lookup-separate|lookup-stream|lookup-raw [rounds] [customers]")
+    print("usage: LedgerProfile append-ledger|append-raw|group|sequential|scan-ledger|scan-raw|replay|lookup|lookup-separate|lookup-stream|lookup-raw|lookup-stored|lookup-history|lookup-profile|lookup-lifecycle [rounds] [customers]")
     exit(2)
 }
 let workload = arguments[1]
@@ -127,6 +129,20 @@ case "scan-ledger":
                 checksum &+= event.position.rawValue &+ event.version.rawValue &+ UInt64(event.payload.count)
             }
             if checksum == 42 { print("") }
+        }
+    }
+    ledger.close()
+case "replay":
+    // LedgerProfile replay [rounds]: populationReport over the cached domain ledger of
+    // 20,000 customers × 50 events (the Replay benchmark), as of 2026-01-01.
+    let ledger = try await DomainWorkload.cachedLedger(named: "domain", customers: 20_000)
+    let asOf = AsOf(time: Date(timeIntervalSince1970: 1_767_225_600))
+    let policies = PopulationPolicies(value: ValuePolicy(currency: .eur))
+    _ = try ledger.populationReport(asOf: asOf, policies: policies)  // warm-up
+    try await measure(events: rounds * 20_000 * DomainWorkload.eventsPerCustomer) {
+        for _ in 0..<rounds {
+            let report = try ledger.populationReport(asOf: asOf, policies: policies)
+            precondition(report.customers == 20_000)
         }
     }
     ledger.close()

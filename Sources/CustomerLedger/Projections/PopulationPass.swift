@@ -77,6 +77,31 @@ struct ResolvedIdentity: Sendable {
     }
 }
 
+/// The stream of each event of a log pass, built once per run of events of one stream (a
+/// customer's events often come together in the log).
+struct StreamRuns {
+    private var last: StreamID?
+
+    mutating func stream(of stored: borrowing StoredEvent) throws(LedgerError) -> StreamID {
+        if let last, stored.isInStream(last) { return last }
+        let stream = try stored.stream()
+        last = stream
+        return stream
+    }
+}
+
+/// The built-in type of each type number a log pass meets, looked up by name once.
+struct TypeEntries {
+    private var known: [(number: UInt32, entry: BuiltInEventType?)] = []
+
+    mutating func entry(of stored: borrowing StoredEvent) -> BuiltInEventType? {
+        for item in known where item.number == stored.typeNumber { return item.entry }
+        let entry = EventCoding.builtIn[stored.type]
+        known.append((stored.typeNumber, entry))
+        return entry
+    }
+}
+
 /// Ends a log scan at the last position a point of view can include.
 struct StopScan: Error {}
 
@@ -155,16 +180,24 @@ struct PopulationPass {
         if readsCommerce { early.insert(OrderCancelled.eventType) }
         if satisfaction != nil || attention != nil { early.insert(SurveyAnswered.eventType) }
         if readsForgotten { early.insert(CustomerForgotten.eventType) }
+        var streams = StreamRuns()
         if !early.isEmpty {
+            var entries = TypeEntries()
             do {
-                try ledger.readLog(from: .start, direction: .forward, filter: .only(early), limit: .max) { recorded in
-                    if !readsForgotten, !asOf.mayInclude(position: recorded.position) { throw StopScan() }
-                    if readsForgotten, recorded.type == CustomerForgotten.eventType {
-                        forgottenEver.insert(identities.future.owner(of: recorded.stream))
+                try ledger.store.readStoredLog(filter: .only(early)) { stored in
+                    if !readsForgotten, !asOf.mayInclude(position: stored.position) { throw StopScan() }
+                    let stream = try streams.stream(of: stored)
+                    let entry = entries.entry(of: stored)
+                    if readsForgotten, entry?.type == CustomerForgotten.self {
+                        forgottenEver.insert(identities.future.owner(of: stream))
                     }
-                    guard asOf.includes(occurredAt: recorded.occurredAt, position: recorded.position, recordedAt: recorded.recordedAt) else { return }
-                    let owner = owners.owner(identity.owner(of: recorded.stream))
-                    let record = try CustomerEventRecord(recorded)
+                    let occurredAt = stored.occurredAt
+                    let recordedAt = stored.recordedAt
+                    guard asOf.includes(occurredAt: occurredAt, position: stored.position, recordedAt: recordedAt) else { return }
+                    let owner = owners.owner(identity.owner(of: stream))
+                    let record = try CustomerEventRecord(
+                        stored, of: stream, as: entry, occurredAt: occurredAt, recordedAt: recordedAt, personal: .withheld(.locked)
+                    )
                     if case .orderCancelled(let cancellation) = record.event {
                         cancellations.insert(cancellation.orderId, of: owner)
                     } else {
@@ -184,11 +217,11 @@ struct PopulationPass {
         if attention != nil { decoded.formUnion([ComplaintOpened.eventType, ComplaintResolved.eventType]) }
         let countsEveryCustomer = countsEveryCustomer
         guard countsEveryCustomer || !decoded.isEmpty else { return }
-        // A handful of types: a linear search, where the engine's shared type names
-        // compare equal at their first word, beats hashing the name.
-        var routes: [(type: String, route: Route)] = []
-        func route(of type: String) -> Route {
-            for known in routes where known.type == type { return known.route }
+        // A handful of type numbers: a linear search.
+        var routes: [(number: UInt32, route: Route)] = []
+        func route(of stored: borrowing StoredEvent) -> Route {
+            for known in routes where known.number == stored.typeNumber { return known.route }
+            let type = stored.type
             let route: Route
             if early.contains(type) {
                 route = .skip
@@ -201,24 +234,30 @@ struct PopulationPass {
             } else {
                 route = .count
             }
-            routes.append((type, route))
+            routes.append((stored.typeNumber, route))
             return route
         }
         do {
-            try ledger.readLog(from: .start, direction: .forward, filter: countsEveryCustomer ? .all : .only(decoded), limit: .max) { recorded in
-                guard asOf.mayInclude(position: recorded.position) else { throw StopScan() }
-                guard asOf.includes(occurredAt: recorded.occurredAt, position: recorded.position, recordedAt: recorded.recordedAt) else { return }
-                switch route(of: recorded.type) {
+            try ledger.store.readStoredLog(filter: countsEveryCustomer ? .all : .only(decoded)) { stored in
+                guard asOf.mayInclude(position: stored.position) else { throw StopScan() }
+                let occurredAt = stored.occurredAt
+                let recordedAt = stored.recordedAt
+                guard asOf.includes(occurredAt: occurredAt, position: stored.position, recordedAt: recordedAt) else { return }
+                switch route(of: stored) {
                 case .skip:
                     return
                 case .count:
-                    _ = owners.owner(identity.owner(of: recorded.stream))
+                    _ = owners.owner(identity.owner(of: try streams.stream(of: stored)))
                 case .countIdentity:
-                    let owner = identity.owner(of: recorded.stream)
-                    if owner == recorded.stream { _ = owners.owner(owner) }
+                    let stream = try streams.stream(of: stored)
+                    let owner = identity.owner(of: stream)
+                    if owner == stream { _ = owners.owner(owner) }
                 case .decode(let entry):
-                    let owner = owners.owner(identity.owner(of: recorded.stream))
-                    let record = try CustomerEventRecord(recorded, as: entry)
+                    let stream = try streams.stream(of: stored)
+                    let owner = owners.owner(identity.owner(of: stream))
+                    let record = try CustomerEventRecord(
+                        stored, of: stream, as: entry, occurredAt: occurredAt, recordedAt: recordedAt, personal: .withheld(.locked)
+                    )
                     consume(owner, record)
                 }
             }
@@ -241,17 +280,6 @@ struct PopulationPass {
             satisfaction?.consume(owner, record)
             attention?.consume(owner, record)
         }
-    }
-}
-
-extension CustomerEventRecord {
-    /// A recorded event of a built-in type already looked up.
-    init(_ recorded: RecordedEvent, as entry: BuiltInEventType) throws(LedgerError) {
-        self.init(
-            customer: recorded.stream, position: recorded.position, version: recorded.version,
-            id: recorded.id, occurredAt: recorded.occurredAt, recordedAt: recorded.recordedAt,
-            metadata: recorded.metadata, event: try EventCoding.decode(recorded, as: entry)
-        )
     }
 }
 
