@@ -153,7 +153,8 @@ case "scan-raw":
     try await measure(events: rounds * Workload.scanCount) {
         for _ in 0..<rounds { precondition(scanner.scan().count == Workload.scanCount) }
     }
-case "lookup", "lookup-separate", "lookup-stream", "lookup-raw", "lookup-stored", "lookup-history", "lookup-profile", "lookup-lifecycle":
+case "lookup", "lookup-separate", "lookup-stream", "lookup-raw", "lookup-stored", "lookup-history", "lookup-profile", "lookup-lifecycle",
+     "lookup-views", "lookup-views-profile", "lookup-views-lifecycle":
     // lookup: the documented pattern, one history read for profile and lifecycle;
     // lookup-separate: ledger.profile(of:) then ledger.lifecycle(of:);
     // lookup-stream: readStream touching each RecordedEvent, no typed decode;
@@ -186,6 +187,28 @@ case "lookup", "lookup-separate", "lookup-stream", "lookup-raw", "lookup-stored"
         default:
             checksum &+= raw!.read(customer.rawValue).count
         }
+    }
+    if workload == "lookup-views" || workload == "lookup-views-lifecycle" || workload == "lookup-views-profile" {
+        // The folds alone: the 1,000 histories read once, then only the views built from
+        // them (the purchases a history shares between its views are folded once, in the
+        // first round).
+        let histories = try targets.map { try ledger.history(of: $0) }
+        func fold() {
+            for history in histories {
+                if workload != "lookup-views-lifecycle" { checksum &+= CustomerProfile(history: history)?.orderCount ?? 0 }
+                if workload != "lookup-views-profile" { checksum &+= CustomerLifecycle(history: history)?.transitions.count ?? 0 }
+            }
+        }
+        fold()
+        perfControl("enable")
+        let start = ContinuousClock.now
+        for _ in 0..<rounds { fold() }
+        let elapsed = ContinuousClock.now - start
+        perfControl("disable")
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("\(workload): \(String(format: "%.2f", seconds * 1e6 / Double(rounds * histories.count))) µs per customer (checksum \(checksum))")
+        ledger.close()
+        exit(0)
     }
     for customer in targets.prefix(200) { try lookUp(customer) }  // warm-up
     perfControl("enable")

@@ -126,28 +126,54 @@ public enum LifecycleRules {
         purchaseCount: Int, firstPurchase: Date?, lastPurchase: Date?, latestWinBack: Date?,
         at moment: LifecycleMoment, policy: LifecyclePolicy
     ) -> LifecycleRule? {
-        guard let last = lastPurchase, let first = firstPurchase, purchaseCount > 0 else { return .noPurchase }
-        if moment.hasReached(last.addingTimeInterval(days(policy.churnDays))) { return .noPurchaseForChurnWindow }
-        let recentEnds = last.addingTimeInterval(days(policy.recentDays))
+        let thresholds = LifecycleThresholds(
+            purchaseCount: purchaseCount, firstPurchase: firstPurchase, lastPurchase: lastPurchase,
+            latestWinBack: latestWinBack, policy: policy
+        )
+        return thresholds.ruleBeforeSpend(at: moment)
+    }
+
+    static func days(_ count: Int) -> TimeInterval { TimeMath.secondsPerDay * Double(count) }
+}
+
+/// The instants the rule table compares a moment with, which change only with the
+/// purchases: computed once per purchase by a replay, once per moment otherwise.
+struct LifecycleThresholds {
+    /// `nil`: no purchase.
+    private var thresholds: (churnEnds: Date, recentEnds: Date, gapEnds: Date?, winBackEnds: Date?, onePurchase: Bool)?
+
+    @inline(__always)
+    init(purchaseCount: Int, firstPurchase: Date?, lastPurchase: Date?, latestWinBack: Date?, policy: LifecyclePolicy) {
+        guard let last = lastPurchase, let first = firstPurchase, purchaseCount > 0 else { return }
         var gapEnds: Date?
         if purchaseCount >= policy.meanGapMinimumPurchases {
             let meanGap = last.timeIntervalSince(first) / Double(purchaseCount - 1)
             // Purchases all at one instant have no rhythm to fall behind.
             if meanGap > 0 { gapEnds = last.addingTimeInterval(policy.meanGapMultiple * meanGap) }
         }
-        let recentLapsed = moment.isPast(recentEnds)
-        let gapLapsed = gapEnds.map(moment.isPast) ?? false
-        if recentLapsed || gapLapsed {
-            // Both can hold: name the one whose threshold came first.
-            if gapLapsed, !recentLapsed || gapEnds! < recentEnds { return .gapLongerThanUsual }
-            return .lastPurchaseNotRecent
-        }
-        if let winBack = latestWinBack, !moment.isPast(winBack.addingTimeInterval(days(policy.winBackDays))) {
-            return .winBack
-        }
-        if purchaseCount == 1 { return .onePurchaseRecently }
-        return nil
+        thresholds = (
+            churnEnds: last.addingTimeInterval(LifecycleRules.days(policy.churnDays)),
+            recentEnds: last.addingTimeInterval(LifecycleRules.days(policy.recentDays)),
+            gapEnds: gapEnds,
+            winBackEnds: latestWinBack?.addingTimeInterval(LifecycleRules.days(policy.winBackDays)),
+            onePurchase: purchaseCount == 1
+        )
     }
 
-    static func days(_ count: Int) -> TimeInterval { TimeMath.secondsPerDay * Double(count) }
+    /// The rule at `moment`, up to the spend comparison (``LifecycleRules/ruleBeforeSpend(purchaseCount:firstPurchase:lastPurchase:latestWinBack:at:policy:)``).
+    @inline(__always)
+    func ruleBeforeSpend(at moment: LifecycleMoment) -> LifecycleRule? {
+        guard let thresholds else { return .noPurchase }
+        if moment.hasReached(thresholds.churnEnds) { return .noPurchaseForChurnWindow }
+        let recentLapsed = moment.isPast(thresholds.recentEnds)
+        let gapLapsed = thresholds.gapEnds.map(moment.isPast) ?? false
+        if recentLapsed || gapLapsed {
+            // Both can hold: name the one whose threshold came first.
+            if gapLapsed, !recentLapsed || thresholds.gapEnds! < thresholds.recentEnds { return .gapLongerThanUsual }
+            return .lastPurchaseNotRecent
+        }
+        if let winBackEnds = thresholds.winBackEnds, !moment.isPast(winBackEnds) { return .winBack }
+        if thresholds.onePurchase { return .onePurchaseRecently }
+        return nil
+    }
 }

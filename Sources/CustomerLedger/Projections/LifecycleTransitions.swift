@@ -146,12 +146,14 @@ struct LifecycleReplay {
             stage: .prospect, at: knownSince,
             cause: .event(position: firstEvent.position, id: firstEvent.id, type: firstEvent.type)
         )]
-        for (index, purchase) in activity.purchases.enumerated() where purchase.occurredAt <= end {
+        // Field by field: a whole purchase copied retains its texts.
+        let purchases = activity.purchases
+        for index in purchases.indices where purchases[index].occurredAt <= end {
             let stage = policy.highestStage(purchases: index + 1)
             if stage != milestones.last?.stage {
                 milestones.append(HighestStageMilestone(
-                    stage: stage, at: purchase.occurredAt,
-                    cause: .event(position: purchase.position, id: purchase.eventID, type: PurchaseCompleted.eventType)
+                    stage: stage, at: purchases[index].occurredAt,
+                    cause: .event(position: purchases[index].position, id: purchases[index].eventID, type: PurchaseCompleted.eventType)
                 ))
             }
         }
@@ -206,11 +208,14 @@ struct ReplayFacts {
     private(set) var entryCount = 0
     private(set) var purchaseCount = 0
     private(set) var latestWinBack: Date?
+    /// The rule table's thresholds for the purchases so far.
+    private var thresholds: LifecycleThresholds
     private var recentStart = 0
     private var earlierStart = 0
 
     init(activity: PurchaseActivity, end: Date, policy: LifecyclePolicy) {
         self.policy = policy
+        thresholds = LifecycleThresholds(purchaseCount: 0, firstPurchase: nil, lastPurchase: nil, latestWinBack: nil, policy: policy)
         purchases = activity.purchases
         window = TimeMath.secondsPerDay * Double(policy.spendWindowDays)
         twoWindows = 2 * window
@@ -279,45 +284,58 @@ struct ReplayFacts {
     /// window ends.
     /// (As seconds since the reference date, a `Date`'s own value.)
     func candidates(knownSince: Date, end: Date) -> [Double] {
-        // Kept as seconds since the reference date (a `Date`'s own value, so the round
-        // trip is exact): sorting plain doubles is cheaper than sorting dates.
+        // Kept as seconds since the reference date: a `Date`'s own value, and adding an
+        // interval to it is the same addition `Date.addingTimeInterval` makes, so every
+        // instant is the threshold the rules compute, bit for bit. Sorting plain doubles is
+        // cheaper than sorting dates.
         let recent = LifecycleRules.days(policy.recentDays)
         let churnWindow = LifecycleRules.days(policy.churnDays)
         let winBack = LifecycleRules.days(policy.winBackDays)
+        let minimumForGap = policy.meanGapMinimumPurchases
+        let gapMultiple = policy.meanGapMultiple
+        let (window, twoWindows, churn) = (window, twoWindows, churn)
         let start = knownSince.timeIntervalSinceReferenceDate
         let last = end.timeIntervalSinceReferenceDate
-        var instants: [Double] = [start]
-        instants.reserveCapacity(1 + 6 * purchaseEnd + 3 * refunds.count)
-        func add(_ instant: Date) {
-            let value = instant.timeIntervalSinceReferenceDate
-            if value >= start, value <= last { instants.append(value) }
-        }
-        for index in 0..<purchaseEnd {
-            let time = purchases[index].occurredAt
-            add(time)
-            add(time.addingTimeInterval(window))
-            add(time.addingTimeInterval(twoWindows))
-            // While it is the last purchase (a threshold at the next purchase's instant
-            // still counts: time is evaluated before the events at an instant).
-            let next = index + 1 < purchaseEnd ? purchases[index + 1].occurredAt : Date.distantFuture
-            let recentEnds = time.addingTimeInterval(recent)
-            if recentEnds <= next { add(recentEnds) }
-            let churnEnds = time.addingTimeInterval(churnWindow)
-            if churnEnds <= next { add(churnEnds) }
-            if index + 1 >= policy.meanGapMinimumPurchases, index > 0 {
-                let meanGap = time.timeIntervalSince(purchases[0].occurredAt) / Double(index)
-                let gapEnds = time.addingTimeInterval(policy.meanGapMultiple * meanGap)
-                if gapEnds <= next { add(gapEnds) }
+        let capacity = 1 + 7 * purchaseEnd + 3 * refunds.count
+        var instants = [Double](unsafeUninitializedCapacity: capacity) { buffer, count in
+            func add(_ value: Double) {
+                if value >= start, value <= last {
+                    buffer[count] = value
+                    count += 1
+                }
             }
-            if index > 0, time.timeIntervalSince(purchases[index - 1].occurredAt) >= churn {
-                add(time.addingTimeInterval(winBack))
+            add(start)
+            purchases.withUnsafeBufferPointer { purchases in
+                for index in 0..<purchaseEnd {
+                    let time = purchases[index].occurredAt.timeIntervalSinceReferenceDate
+                    add(time)
+                    add(time + window)
+                    add(time + twoWindows)
+                    // While it is the last purchase (a threshold at the next purchase's
+                    // instant still counts: time is evaluated before the events at an instant).
+                    let next = index + 1 < purchaseEnd ? purchases[index + 1].occurredAt.timeIntervalSinceReferenceDate : .infinity
+                    if time + recent <= next { add(time + recent) }
+                    if time + churnWindow <= next { add(time + churnWindow) }
+                    if index + 1 >= minimumForGap, index > 0 {
+                        let meanGap = (time - purchases[0].occurredAt.timeIntervalSinceReferenceDate) / Double(index)
+                        let gapEnds = time + gapMultiple * meanGap
+                        if gapEnds <= next { add(gapEnds) }
+                    }
+                    if index > 0, time - purchases[index - 1].occurredAt.timeIntervalSinceReferenceDate >= churn {
+                        add(time + winBack)
+                    }
+                }
+            }
+            refunds.withUnsafeBufferPointer { refunds in
+                for index in refunds.indices {
+                    let time = refunds[index].occurredAt.timeIntervalSinceReferenceDate
+                    add(time)
+                    add(time + window)
+                    add(time + twoWindows)
+                }
             }
         }
-        for refund in refunds {
-            add(refund.occurredAt)
-            add(refund.occurredAt.addingTimeInterval(window))
-            add(refund.occurredAt.addingTimeInterval(twoWindows))
-        }
+        guard !instants.isEmpty else { return [] }  // the first event is after the end
         instants.sort()
         // Each once, in place.
         var count = 1
@@ -334,6 +352,7 @@ struct ReplayFacts {
 
     /// Takes in the purchases and refunds up to and including `key`.
     mutating func advance(through key: (Date, LogPosition)) {
+        let purchasesBefore = purchaseCount
         while entryCount < entries.count, (entries[entryCount].time, entries[entryCount].position) <= key {
             if entries[entryCount].purchase >= 0 {
                 let time = entries[entryCount].time
@@ -342,14 +361,17 @@ struct ReplayFacts {
             }
             entryCount += 1
         }
+        if purchaseCount != purchasesBefore {
+            thresholds = LifecycleThresholds(
+                purchaseCount: purchaseCount, firstPurchase: firstPurchase, lastPurchase: lastPurchase,
+                latestWinBack: latestWinBack, policy: policy
+            )
+        }
     }
 
     /// The rule at `moment` (moments never go back in time).
     mutating func rule(at moment: LifecycleMoment) -> LifecycleRule {
-        LifecycleRules.ruleBeforeSpend(
-            purchaseCount: purchaseCount, firstPurchase: firstPurchase, lastPurchase: lastPurchase,
-            latestWinBack: latestWinBack, at: moment, policy: policy
-        ) ?? (spendRising(at: moment) ? .spendRising : .spendNotRising)
+        thresholds.ruleBeforeSpend(at: moment) ?? (spendRising(at: moment) ? .spendRising : .spendNotRising)
     }
 
     /// Whether net spend rose from the earlier window to the recent one in every currency
