@@ -32,6 +32,8 @@ public final class Ledger: EventStore {
     let runningProjections = RunningProjections()
     /// The personal-data layer: the master key, the customers' data keys (docs/privacy.md).
     let personalKeys: PersonalDataKeys
+    /// What history reads know of each event type of this ledger.
+    let historyKinds = HistoryKinds()
 
     /// Opens the ledger in `path`, creating it when missing.
     ///

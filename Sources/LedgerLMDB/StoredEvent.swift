@@ -12,14 +12,14 @@ public struct StoredEvent: ~Copyable {
     /// The event's global position.
     public let position: LogPosition
     /// The event type's name.
-    public var type: String { typeNames.names[Int(typeNumber) - 1] }
+    public var type: String { typeNames._withUnsafeGuaranteedRef { $0.names[Int(typeNumber) - 1] } }
     /// The event type's number in this ledger: the same name has the same number for the
     /// life of the ledger, so a reader can cache per number what it derives from the name.
     public let typeNumber: UInt32
     /// The whole stored record, chain link included (checked: its lengths add up).
     let bytes: UnsafeRawBufferPointer
     /// The read's type names, which outlive every event it lends (not retained per event).
-    private unowned(unsafe) let typeNames: TypeNames
+    private let typeNames: Unmanaged<TypeNames>
 
     /// The type names of one read, by number - 1 (the read checked that `typeNumber` has one).
     final class TypeNames {
@@ -28,12 +28,12 @@ public struct StoredEvent: ~Copyable {
     }
 
     /// A view of a record whose layout and lengths were checked.
-    init(position: LogPosition, typeNames: TypeNames, typeNumber: UInt32, bytes: UnsafeRawBufferPointer) throws {
+    init(position: LogPosition, typeNames: borrowing TypeNames, typeNumber: UInt32, bytes: UnsafeRawBufferPointer) throws {
         if let problem = EventRecord.layoutProblem(bytes) {
             throw EventRecord.corrupted(position, problem)
         }
         self.position = position
-        self.typeNames = typeNames
+        self.typeNames = Unmanaged.passUnretained(typeNames)
         self.typeNumber = typeNumber
         self.bytes = bytes
     }

@@ -213,17 +213,7 @@ extension Ledger {
     /// Events outside the view are not decoded (only their type is looked at, for
     /// `customer.forgotten`).
     func readCustomerStream(_ stream: StreamID, asOf: AsOf) throws(LedgerError) -> CustomerStreamRead {
-        /// What the read needs to know of a type, found once per type number (no class
-        /// reference, so that reading one per event retains nothing).
-        struct Kind {
-            var number: UInt32
-            var fact: FactKind?
-            var schemaVersion: UInt16
-            var hasPersonalFields: Bool
-            var isForgotten: Bool
-            var isIdentity: Bool
-        }
-        var kinds: [Kind] = []
+        var table = historyKinds.snapshot()
         var read = CustomerStreamRead(source: HistorySource(customer: stream))
         // One allocation each for a typical customer (tens of events of ~60 bytes).
         read.events.reserveCapacity(64)
@@ -234,19 +224,10 @@ extension Ledger {
         var personal: PersonalRead?
         do {
             try store.readStoredEvents(of: stream) { stored in
-                var index = 0
-                while index < kinds.count, kinds[index].number != stored.typeNumber { index += 1 }
-                if index == kinds.count {
-                    let entry = EventCoding.builtIn[stored.type]
-                    kinds.append(Kind(
-                        number: stored.typeNumber, fact: entry?.factKind, schemaVersion: entry?.schemaVersion ?? 0,
-                        hasPersonalFields: entry?.hasPersonalFields ?? true,
-                        isForgotten: entry?.type == CustomerForgotten.self,
-                        isIdentity: entry?.type == CustomersMerged.self || entry?.type == CustomersUnmerged.self
-                    ))
-                    read.source.kinds.append(HistorySource.Kind(type: stored.type, entry: entry))
-                }
-                let kind = kinds[index]
+                let number = stored.typeNumber
+                if table.flags(number) == nil { table = historyKinds.learn(number, type: stored.type) }
+                let kind = table.flags(number)!
+                let index = Int(number)
                 if kind.isForgotten { read.forgotten = true }
                 let occurredAt = stored.occurredAt
                 let recordedAt = stored.recordedAt
@@ -279,7 +260,7 @@ extension Ledger {
                     access = personal!
                 }
                 let record = try CustomerEventRecord(
-                    stored, of: stream, as: read.source.kinds[index].entry, occurredAt: occurredAt, recordedAt: recordedAt, personal: access
+                    stored, of: stream, as: table.kinds[index]!.entry, occurredAt: occurredAt, recordedAt: recordedAt, personal: access
                 )
                 let eager = read.source.eager.count
                 read.events.append(HistoryEvent(
@@ -291,6 +272,7 @@ extension Ledger {
         } catch {
             throw LedgerError.wrapping(error, while: "Reading customer \(stream)")
         }
+        read.source.kinds = table.kinds
         return read
     }
 

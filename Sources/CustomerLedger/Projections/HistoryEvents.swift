@@ -34,7 +34,7 @@ struct HistoryEvent: Sendable {
     var fact: EventFact
     /// The index of the event's stream in the history's sources.
     var source: Int
-    /// The index of its type in the source's `kinds`.
+    /// Its type number, its index in the source's `kinds`.
     var kind: Int
     /// Where the full record is.
     var record: RecordSource
@@ -60,7 +60,8 @@ struct HistorySource: Sendable {
     }
 
     var customer: StreamID
-    var kinds: [Kind] = []
+    /// By type number (the ledger's ``HistoryKinds``, as the read knew them).
+    var kinds: [Kind?] = []
     /// Payloads decoded lazily, one after the other.
     var bytes: [UInt8] = []
     /// Records decoded during the read.
@@ -72,7 +73,7 @@ struct HistorySource: Sendable {
         case .eager(let index):
             return eager[index]
         case let .payload(start, end, version, recordedAt):
-            let entry = kinds[event.kind].entry!
+            let entry = kinds[event.kind]!.entry!
             let decoded: CustomerEvent = bytes.withUnsafeBytes { raw in
                 do throws(LedgerError) {
                     return try entry.decodeBinaryBytes(UnsafeRawBufferPointer(rebasing: raw[start..<end]), .withheld(.locked)).0
@@ -136,7 +137,7 @@ final class HistoryContents: Sendable, Hashable {
     }
 
     /// The wire name of `event`'s type.
-    func type(of event: HistoryEvent) -> String { sources[event.source].kinds[event.kind].type }
+    func type(of event: HistoryEvent) -> String { sources[event.source].kinds[event.kind]!.type }
 
     static func == (lhs: HistoryContents, rhs: HistoryContents) -> Bool { lhs === rhs || lhs.records == rhs.records }
     func hash(into hasher: inout Hasher) { hasher.combine(records) }
