@@ -160,6 +160,13 @@ struct LifecycleThresholds {
         )
     }
 
+    /// Whether a threshold the table compares strictly ("more than N days") is `instant`:
+    /// only then can the rule just after an instant differ from the rule at it.
+    func endsAt(_ instant: Date) -> Bool {
+        guard let thresholds else { return false }
+        return thresholds.recentEnds == instant || thresholds.gapEnds == instant || thresholds.winBackEnds == instant
+    }
+
     /// The rule at `moment`, up to the spend comparison (``LifecycleRules/ruleBeforeSpend(purchaseCount:firstPurchase:lastPurchase:latestWinBack:at:policy:)``).
     @inline(__always)
     func ruleBeforeSpend(at moment: LifecycleMoment) -> LifecycleRule? {

@@ -122,9 +122,11 @@ struct LifecycleReplay {
                 let type = entry.purchase >= 0 ? PurchaseCompleted.eventType : RefundIssued.eventType
                 recorder.move(to: facts.rule(at: moment), at: instant, cause: .event(position: entry.position, id: entry.eventID, type: type))
             }
-            // Just after the instant: "more than N days" thresholds.
-            if instant < end {
-                facts.advance(through: (instant, LogPosition.end))
+            // Just after the instant: "more than N days" thresholds. Every purchase and
+            // refund at the instant is in, so the rule can differ from the last one only
+            // when such a threshold is this very instant.
+            facts.advance(through: (instant, LogPosition.end))
+            if instant < end, facts.thresholdsEnd(at: instant) {
                 recorder.pass(to: facts.rule(at: LifecycleMoment(instant, justAfter: true)), at: instant, facts: facts)
             }
         }
@@ -368,6 +370,9 @@ struct ReplayFacts {
             )
         }
     }
+
+    /// Whether a "more than N days" threshold of the purchases so far is `instant`.
+    func thresholdsEnd(at instant: Date) -> Bool { thresholds.endsAt(instant) }
 
     /// The rule at `moment` (moments never go back in time).
     mutating func rule(at moment: LifecycleMoment) -> LifecycleRule {
