@@ -53,7 +53,7 @@ public struct CustomerHistory: Sendable, Hashable {
     /// ``ProfileState`` of the history's events, with the shared purchases.
     var profileState: ProfileState {
         contents.hasFacts
-            ? ProfileState(events: contents.events, sources: contents.sources, purchases: purchaseActivity)
+            ? ProfileState(events: contents.events, sources: contents.sources, counts: contents.counts, purchases: purchaseActivity)
             : ProfileState(records: records, purchases: purchaseActivity)
     }
 
@@ -92,6 +92,8 @@ struct CustomerStreamRead {
     var source: HistorySource
     /// Whether `events` is already in history order (by `occurredAt`, then position).
     var inTimeOrder = true
+    /// The facts among `events`, by kind.
+    var counts = FactCounts()
     /// Whether a merge or unmerge is among `events`.
     var hasIdentityEvents = false
     /// Whether the stream holds a `customer.forgotten`, counted or not.
@@ -137,7 +139,7 @@ extension Ledger {
             if !own.inTimeOrder { events.sort(by: HistoryEvent.happenedBefore) }
             var history = CustomerHistory(
                 requested: customer, customer: customer, mergedCustomers: [], asOf: asOf,
-                contents: HistoryContents(events: events, sources: [own.source])
+                contents: HistoryContents(events: events, sources: [own.source], counts: own.counts)
             )
             history.readNotes.forgottenInStreams = own.forgotten
             return history
@@ -201,7 +203,7 @@ extension Ledger {
         events.sort(by: HistoryEvent.happenedBefore)
         var history = CustomerHistory(
             requested: customer, customer: survivor, mergedCustomers: members, asOf: asOf,
-            contents: HistoryContents(events: events, sources: sources)
+            contents: HistoryContents(events: events, sources: sources, counts: FactCounts(events))
         )
         history.readNotes.forgottenInStreams = forgotten
         return history
@@ -245,6 +247,7 @@ extension Ledger {
                     } catch {
                         throw LedgerError(error.code, "The \(stored.type) event at position \(stored.position) does not decode: \(error.message)")
                     }
+                    read.counts.count(decoded)
                     let start = read.source.bytes.count
                     read.source.bytes.append(contentsOf: payload)
                     read.events.append(HistoryEvent(
@@ -263,9 +266,11 @@ extension Ledger {
                     stored, of: stream, as: table.kinds[index]!.entry, occurredAt: occurredAt, recordedAt: recordedAt, personal: access
                 )
                 let eager = read.source.eager.count
+                let fact = EventFact(record.event, index: eager)
+                read.counts.count(fact)
                 read.events.append(HistoryEvent(
                     occurredAt: occurredAt, position: record.position, id: record.id, personalData: record.personalData,
-                    fact: EventFact(record.event, index: eager), source: 0, kind: index, record: .eager(index: eager)
+                    fact: fact, source: 0, kind: index, record: .eager(index: eager)
                 ))
                 read.source.eager.append(record)
             }

@@ -52,6 +52,32 @@ struct HistoryEvent: Sendable {
     }
 }
 
+/// How many facts of each kind the views keep lists of, counted as the read keeps them,
+/// so that each list is allocated once without another pass over the events.
+struct FactCounts: Sendable {
+    var purchases = 0
+    var refunds = 0
+    var followUpsOpened = 0
+    var followUpsCompleted = 0
+
+    init() {}
+
+    init(_ events: [HistoryEvent]) {
+        for index in events.indices { count(events[index].fact) }
+    }
+
+    @inline(__always)
+    mutating func count(_ fact: borrowing EventFact) {
+        switch fact {
+        case .purchase: purchases += 1
+        case .refund: refunds += 1
+        case .interaction(_, _, _, true): followUpsOpened += 1
+        case .followUpCompleted: followUpsCompleted += 1
+        default: break
+        }
+    }
+}
+
 /// What one stream read copied out of the map for the records of its events.
 struct HistorySource: Sendable {
     struct Kind: Sendable {
@@ -98,18 +124,22 @@ final class HistoryContents: Sendable, Hashable {
     /// The events in history order, when read from a ledger; empty when given as records.
     let events: [HistoryEvent]
     let sources: [HistorySource]
+    /// The facts among `events`, by kind.
+    let counts: FactCounts
     private let decoded: Mutex<[CustomerEventRecord]?>
     private let activity = Mutex<PurchaseActivity?>(nil)
 
-    init(events: [HistoryEvent], sources: [HistorySource]) {
+    init(events: [HistoryEvent], sources: [HistorySource], counts: FactCounts) {
         self.events = events
         self.sources = sources
+        self.counts = counts
         decoded = Mutex(events.isEmpty ? [] : nil)
     }
 
     init(records: [CustomerEventRecord]) {
         events = []
         sources = []
+        counts = FactCounts()
         decoded = Mutex(records)
     }
 
@@ -131,7 +161,7 @@ final class HistoryContents: Sendable, Hashable {
     /// The purchases and refunds that count, folded once.
     var purchaseActivity: PurchaseActivity {
         if let known = activity.withLock({ $0 }) { return known }
-        let folded = hasFacts ? PurchaseActivity(events: events) : PurchaseActivity(records: records)
+        let folded = hasFacts ? PurchaseActivity(events: events, counts: counts) : PurchaseActivity(records: records)
         activity.withLock { $0 = folded }
         return folded
     }

@@ -108,21 +108,12 @@ public struct PurchaseActivity: Sendable, Hashable, Codable {
     }
 
     /// The same from the facts a history read took (``HistoryContents``).
-    init(events: [HistoryEvent]) {
+    init(events: [HistoryEvent], counts: FactCounts) {
         self.init(purchases: [])
+        purchases.reserveCapacity(counts.purchases)
+        refunds.reserveCapacity(counts.refunds)
         events.withUnsafeBufferPointer { buffer in
             guard let first = buffer.baseAddress else { return }
-            var purchaseCount = 0
-            var refundCount = 0
-            for index in buffer.indices {
-                switch first[index].fact {
-                case .purchase: purchaseCount += 1
-                case .refund: refundCount += 1
-                default: break
-                }
-            }
-            purchases.reserveCapacity(purchaseCount)
-            refunds.reserveCapacity(refundCount)
             for index in buffer.indices {
                 // Through a pointer: the element itself would be copied (a retain per text).
                 let event = first + index

@@ -153,21 +153,12 @@ public struct ProfileState: Sendable, Hashable, Codable {
 
     /// The same state from the facts a history read took (``HistoryContents``): the events
     /// the profile reads in full come as records, the others as their facts.
-    init(events: [HistoryEvent], sources: [HistorySource], purchases: PurchaseActivity) {
+    init(events: [HistoryEvent], sources: [HistorySource], counts: FactCounts, purchases: PurchaseActivity) {
+        // The id lists in one allocation each.
+        followUps.reserveCapacity(counts.followUpsOpened)
+        completedFollowUps.reserveCapacity(counts.followUpsCompleted)
         events.withUnsafeBufferPointer { buffer in
             guard let first = buffer.baseAddress else { return }
-            // The id lists in one allocation each.
-            var opened = 0
-            var completed = 0
-            for index in buffer.indices {
-                switch first[index].fact {
-                case .interaction(_, _, _, true): opened += 1
-                case .followUpCompleted: completed += 1
-                default: break
-                }
-            }
-            followUps.reserveCapacity(opened)
-            completedFollowUps.reserveCapacity(completed)
             var newestInteraction: (index: Int, stamp: EventStamp)?
             for index in buffer.indices {
                 // Through a pointer: the element itself would be copied (a retain per text).
