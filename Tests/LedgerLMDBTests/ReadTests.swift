@@ -70,14 +70,22 @@ import Testing
         }
     }
 
-    /// A stream read finds its records a run of 64 at a time: streams around that size read
-    /// whole and in order.
-    @Test(arguments: [63, 64, 65, 128, 150])
-    func storedStreamReadsAcrossRuns(_ count: Int) async throws {
+    /// A stream read finds its records a run of 64 at a time, following the log while the
+    /// stream's events are next to each other there and its index after the first gap:
+    /// streams around that size, written in one append, interleaved with another stream,
+    /// or first in one append and then interleaved, read whole and in order.
+    @Test(arguments: [63, 64, 65, 128, 150], ["interleaved", "one append", "one append, then interleaved"])
+    func storedStreamReadsAcrossRuns(_ count: Int, _ layout: String) async throws {
         let folder = TemporaryFolder()
         let store = try LMDBEventStore.open(at: folder.path)
         defer { store.close() }
-        for index in 0..<count {
+        let together = layout == "interleaved" ? 0 : layout == "one append" ? count : count / 2
+        try await store.append([sampleEvent("first")], to: "neighbour")
+        if together > 0 {
+            try await store.append((0..<together).map { sampleEvent($0 % 2 == 0 ? "even" : "odd", body: "{\"i\":\($0)}") }, to: "long")
+        }
+        try await store.append([sampleEvent("between")], to: "neighbour")
+        for index in together..<count {
             try await store.append([sampleEvent(index % 2 == 0 ? "even" : "odd", body: "{\"i\":\(index)}")], to: "long")
             if index % 7 == 0 { try await store.append([sampleEvent("other")], to: "neighbour") }
         }
