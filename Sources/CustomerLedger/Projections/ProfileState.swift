@@ -153,22 +153,22 @@ public struct ProfileState: Sendable, Hashable, Codable {
 
     /// The same state from the facts a history read took (``HistoryContents``): the events
     /// the profile reads in full come as records, the others as their facts.
+    /// `events` are in history order (by `occurredAt`, then position), as a history keeps
+    /// them: the first is the earliest, and the last interaction the newest.
     init(events: [HistoryEvent], sources: [HistorySource], counts: FactCounts, purchases: PurchaseActivity) {
         // The id lists in one allocation each.
         followUps.reserveCapacity(counts.followUpsOpened)
         completedFollowUps.reserveCapacity(counts.followUpsCompleted)
         events.withUnsafeBufferPointer { buffer in
             guard let first = buffer.baseAddress else { return }
-            var newestInteraction: (index: Int, stamp: EventStamp)?
+            noteFirst(first.pointee.id, EventStamp(occurredAt: first.pointee.occurredAt, position: first.pointee.position))
+            var newestInteraction: Int?
             for index in buffer.indices {
                 // Through a pointer: the element itself would be copied (a retain per text).
                 let event = first + index
-                let stamp = EventStamp(occurredAt: event.pointee.occurredAt, position: event.pointee.position)
-                noteFirst(event.pointee.id, stamp)
                 switch event.pointee.fact {
                 case .interaction(let id, _, _, let opensFollowUp):
-                    // The newest is taken once, after the loop.
-                    if newestInteraction.map({ stamp > $0.stamp }) ?? true { newestInteraction = (index, stamp) }
+                    newestInteraction = index  // built once, after the loop
                     if opensFollowUp { followUps.append(id) }
                 case .followUpCompleted(let interactionId):
                     completedFollowUps.append(interactionId)
@@ -184,7 +184,8 @@ public struct ProfileState: Sendable, Hashable, Codable {
                     break
                 }
             }
-            if let (index, stamp) = newestInteraction, case let .interaction(id, channel, direction, _) = first[index].fact {
+            if let index = newestInteraction, case let .interaction(id, channel, direction, _) = first[index].fact {
+                let stamp = EventStamp(occurredAt: first[index].occurredAt, position: first[index].position)
                 noteInteraction(id, channel, direction, opensFollowUp: false, stamp)
             }
         }
@@ -221,6 +222,7 @@ public struct ProfileState: Sendable, Hashable, Codable {
     /// the one last added as primary when no other was added as primary after it, else
     /// the earliest added.
     public var contacts: [ProfileContact] {
+        guard !contactChanges.isEmpty else { return [] }
         var present = contactChanges.filter { change in
             change.added.map { added in change.removed.map { $0 < added.stamp } ?? true } ?? false
         }
