@@ -109,7 +109,8 @@ struct LifecycleReplay {
             } else {
                 // Time alone, with what happened before this instant.
                 facts.advance(through: (instant, LogPosition.start))
-                recorder.pass(to: facts.rule(at: moment), at: instant, facts: facts)
+                let rule = facts.rule(at: moment)
+                recorder.pass(to: rule, at: instant, usualGapDays: rule == .gapLongerThanUsual ? facts.usualGapDays : 0)
             }
             // The events at this instant, one by one.
             while itemStart < facts.entries.count, facts.entries[itemStart].time < instant { itemStart += 1 }
@@ -127,7 +128,8 @@ struct LifecycleReplay {
             // when such a threshold is this very instant.
             facts.advance(through: (instant, LogPosition.end))
             if instant < end, facts.thresholdsEnd(at: instant) {
-                recorder.pass(to: facts.rule(at: LifecycleMoment(instant, justAfter: true)), at: instant, facts: facts)
+                let rule = facts.rule(at: LifecycleMoment(instant, justAfter: true))
+                recorder.pass(to: rule, at: instant, usualGapDays: rule == .gapLongerThanUsual ? facts.usualGapDays : 0)
             }
         }
 
@@ -371,6 +373,13 @@ struct ReplayFacts {
         }
     }
 
+    /// The mean-gap threshold in days: the multiple of the mean gap between the purchases
+    /// so far (two or more).
+    var usualGapDays: Double {
+        let span = lastPurchase!.timeIntervalSince(firstPurchase!)
+        return policy.meanGapMultiple * span / Double(purchaseCount - 1) / TimeMath.secondsPerDay
+    }
+
     /// Whether a "more than N days" threshold of the purchases so far is `instant`.
     func thresholdsEnd(at instant: Date) -> Bool { thresholds.endsAt(instant) }
 
@@ -418,7 +427,9 @@ struct TransitionRecorder {
     }
 
     /// Moves to `rule` by the passage of time, naming the threshold crossed.
-    mutating func pass(to new: LifecycleRule, at time: Date, facts: ReplayFacts) {
+    /// `usualGapDays`: the mean-gap threshold in days, for `gapLongerThanUsual` (passed as
+    /// a number: passing the facts themselves copied them at every moment).
+    mutating func pass(to new: LifecycleRule, at time: Date, usualGapDays: Double) {
         guard new != current else { return }
         let threshold: LifecycleThreshold
         switch new {
@@ -427,8 +438,7 @@ struct TransitionRecorder {
         case .lastPurchaseNotRecent:
             threshold = .recentWindowEnded(days: policy.recentDays)
         case .gapLongerThanUsual:
-            let span = facts.lastPurchase!.timeIntervalSince(facts.firstPurchase!)
-            threshold = .usualGapExceeded(days: policy.meanGapMultiple * span / Double(facts.purchaseCount - 1) / TimeMath.secondsPerDay)
+            threshold = .usualGapExceeded(days: usualGapDays)
         default:
             threshold = current == .winBack ? .winBackEnded(days: policy.winBackDays) : .spendWindowMoved(days: policy.spendWindowDays)
         }
