@@ -258,11 +258,18 @@ struct BinaryReader {
     /// A personal value (docs/privacy.md): a `string` in place, in the opened section, or
     /// withheld.
     mutating func personal(_ field: StaticString) throws(LedgerError) -> String {
+        try fromPersonalSource { reader throws(LedgerError) in try reader.string(field) } ?? withheldText
+    }
+
+    /// Runs `read` where personal values are: in place, or in the opened section (then
+    /// back); `nil` when they are withheld.
+    @inline(__always)
+    private mutating func fromPersonalSource<Value>(_ read: (inout BinaryReader) throws(LedgerError) -> Value) throws(LedgerError) -> Value? {
         switch personalSource {
         case .inPlace:
-            return try string(field)
+            return try read(&self)
         case .withheld:
-            return withheldText
+            return nil
         case .opened:
             swap(&bytes, &personalBytes)
             swap(&offset, &personalOffset)
@@ -270,7 +277,7 @@ struct BinaryReader {
                 swap(&bytes, &personalBytes)
                 swap(&offset, &personalOffset)
             }
-            return try string(field)
+            return try read(&self)
         }
     }
 
@@ -395,20 +402,7 @@ struct BinaryReader {
     /// Reads past a personal value, checking it as ``personal(_:)`` does, without building it.
     @inline(__always)
     mutating func skipPersonal(_ field: StaticString) throws(LedgerError) {
-        switch personalSource {
-        case .inPlace:
-            try skipString(field)
-        case .withheld:
-            return
-        case .opened:
-            swap(&bytes, &personalBytes)
-            swap(&offset, &personalOffset)
-            defer {
-                swap(&bytes, &personalBytes)
-                swap(&offset, &personalOffset)
-            }
-            try skipString(field)
-        }
+        _ = try fromPersonalSource { reader throws(LedgerError) in try reader.skipString(field) }
     }
 
     /// The bytes of a `string`: a varint length, then that many bytes.
