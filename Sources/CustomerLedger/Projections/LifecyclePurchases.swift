@@ -187,26 +187,38 @@ public struct PurchaseActivity: Sendable, Hashable, Codable {
 
     /// Purchases (if asked) minus refunds (if asked), per currency.
     private func totals(purchases countPurchases: Bool, refunds countRefunds: Bool) -> [Currency: Money] {
-        // Per currency in a short list (a customer has one or a few), then one dictionary.
-        var currencies: [Currency] = []
-        var minorUnits: [Int64] = []
-        func index(of currency: Currency) -> Int {
-            if let index = currencies.firstIndex(of: currency) { return index }
-            currencies.append(currency)
-            minorUnits.append(0)
-            return currencies.count - 1
-        }
+        var totals = CurrencyTotals()
         if countPurchases {
-            for item in purchases.indices { minorUnits[index(of: purchases[item].amount.currency)] += purchases[item].amount.minorUnits }
+            for item in purchases.indices { totals.add(purchases[item].amount.minorUnits, purchases[item].amount.currency) }
         }
         if countRefunds {
             let sign: Int64 = countPurchases ? -1 : 1
-            for item in refunds.indices { minorUnits[index(of: refunds[item].amount.currency)] += sign * refunds[item].amount.minorUnits }
+            for item in refunds.indices { totals.add(sign * refunds[item].amount.minorUnits, refunds[item].amount.currency) }
         }
+        return totals.byCurrency
+    }
+}
+
+/// Sums per currency in a short list (a customer has one currency or a few), then one
+/// dictionary.
+private struct CurrencyTotals {
+    private var currencies: [Currency] = []
+    private var minorUnits: [Int64] = []
+
+    mutating func add(_ amount: Int64, _ currency: Currency) {
+        if let index = currencies.firstIndex(of: currency) {
+            minorUnits[index] += amount
+        } else {
+            currencies.append(currency)
+            minorUnits.append(amount)
+        }
+    }
+
+    var byCurrency: [Currency: Money] {
         guard !currencies.isEmpty else { return [:] }
         var result: [Currency: Money] = [:]
         result.reserveCapacity(currencies.count)
-        for (index, currency) in currencies.enumerated() { result[currency] = Money(minorUnits: minorUnits[index], currency: currency) }
+        for index in currencies.indices { result[currencies[index]] = Money(minorUnits: minorUnits[index], currency: currencies[index]) }
         return result
     }
 }
