@@ -109,8 +109,7 @@ struct LifecycleReplay {
             } else {
                 // Time alone, with what happened before this instant.
                 facts.advance(through: (instant, LogPosition.start))
-                let rule = facts.rule(at: moment)
-                recorder.pass(to: rule, at: instant, usualGapDays: rule == .gapLongerThanUsual ? facts.usualGapDays : 0)
+                recorder.pass(to: facts.rule(at: moment), at: instant, usualGapDays: facts.usualGapDays)
             }
             // The events at this instant, one by one.
             while itemStart < facts.entries.count, facts.entries[itemStart].time < instant { itemStart += 1 }
@@ -128,8 +127,7 @@ struct LifecycleReplay {
             // when such a threshold is this very instant.
             facts.advance(through: (instant, LogPosition.end))
             if instant < end, facts.thresholdsEnd(at: instant) {
-                let rule = facts.rule(at: LifecycleMoment(instant, justAfter: true))
-                recorder.pass(to: rule, at: instant, usualGapDays: rule == .gapLongerThanUsual ? facts.usualGapDays : 0)
+                recorder.pass(to: facts.rule(at: LifecycleMoment(instant, justAfter: true)), at: instant, usualGapDays: facts.usualGapDays)
             }
         }
 
@@ -427,9 +425,9 @@ struct TransitionRecorder {
     }
 
     /// Moves to `rule` by the passage of time, naming the threshold crossed.
-    /// `usualGapDays`: the mean-gap threshold in days, for `gapLongerThanUsual` (passed as
-    /// a number: passing the facts themselves copied them at every moment).
-    mutating func pass(to new: LifecycleRule, at time: Date, usualGapDays: Double) {
+    /// `usualGapDays`: the mean-gap threshold in days, asked for only when the rule moves to
+    /// `gapLongerThanUsual` (passing the facts themselves copied them at every moment).
+    mutating func pass(to new: LifecycleRule, at time: Date, usualGapDays: @autoclosure () -> Double) {
         guard new != current else { return }
         let threshold: LifecycleThreshold
         switch new {
@@ -438,7 +436,7 @@ struct TransitionRecorder {
         case .lastPurchaseNotRecent:
             threshold = .recentWindowEnded(days: policy.recentDays)
         case .gapLongerThanUsual:
-            threshold = .usualGapExceeded(days: usualGapDays)
+            threshold = .usualGapExceeded(days: usualGapDays())
         default:
             threshold = current == .winBack ? .winBackEnded(days: policy.winBackDays) : .spendWindowMoved(days: policy.spendWindowDays)
         }
