@@ -251,9 +251,9 @@ extension Ledger {
                     let start = read.source.bytes.count
                     read.source.bytes.append(contentsOf: payload)
                     read.events.append(HistoryEvent(
-                        occurredAt: occurredAt, position: stored.position, id: stored.id, personalData: .readable,
-                        fact: decoded, source: 0, kind: index,
-                        record: .payload(start: start, end: read.source.bytes.count, version: stored.version, recordedAt: recordedAt)
+                        occurredAt: occurredAt, position: stored.position, id: stored.id, fact: decoded, source: 0, kind: index,
+                        record: .payload(start: start, end: read.source.bytes.count, version: stored.version, recordedAt: recordedAt),
+                        personalData: .readable
                     ))
                     return
                 }
@@ -269,8 +269,8 @@ extension Ledger {
                 let fact = EventFact(record.event, index: eager)
                 read.counts.count(fact)
                 read.events.append(HistoryEvent(
-                    occurredAt: occurredAt, position: record.position, id: record.id, personalData: record.personalData,
-                    fact: fact, source: 0, kind: index, record: .eager(index: eager)
+                    occurredAt: occurredAt, position: record.position, id: record.id, fact: fact, source: 0, kind: index,
+                    record: .eager(index: eager), personalData: record.personalData
                 ))
                 read.source.eager.append(record)
             }

@@ -30,7 +30,6 @@ struct HistoryEvent: Sendable {
     var occurredAt: Date
     var position: LogPosition
     var id: EventID
-    var personalData: PersonalDataStatus
     var fact: EventFact
     /// The index of the event's stream in the history's sources.
     var source: Int
@@ -38,6 +37,9 @@ struct HistoryEvent: Sendable {
     var kind: Int
     /// Where the full record is.
     var record: RecordSource
+    // Last: a one-byte field before `fact` left it at an odd offset, and copying it then
+    // stalled on every append.
+    var personalData: PersonalDataStatus
 
     enum RecordSource: Sendable {
         /// `eager[index]` of the source.
