@@ -39,7 +39,7 @@ extension LMDBEventStore {
     /// are; throw to stop early.
     public func readStoredLog(from position: LogPosition = .start, filter: EventTypeFilter = .all, _ body: (borrowing StoredEvent) throws -> Void) throws {
         try environment.read { transaction in
-            let typeNames = StoredEvent.TypeNames(types.names())
+            var typeNames = types.typeNames()
             let wanted = try filter.types.map { try typeNumbers(of: $0, in: transaction) }
             if let wanted, wanted.isEmpty { return }
             var checkedTypes: UInt64 = 0
@@ -49,7 +49,7 @@ extension LMDBEventStore {
                     let typeNumber = EventRecord.typeNumber(of: value)
                     if wanted?.contains(typeNumber) ?? true {
                         if typeNumber >= 64 || checkedTypes & (1 << typeNumber) == 0 {
-                            _ = try typeName(typeNumber, names: &typeNames.names, in: transaction)
+                            try checkTypeName(typeNumber, &typeNames, in: transaction)
                             if typeNumber < 64 { checkedTypes |= 1 << typeNumber }
                         }
                         let event = try StoredEvent(
@@ -119,7 +119,7 @@ extension LMDBEventStore {
             let number = stored.readLE(UInt64.self, at: 0)
             // Held for the whole read: each lent event names its type through it, without
             // copying (retaining) the name unless asked.
-            let typeNames = StoredEvent.TypeNames(types.names())
+            var typeNames = types.typeNames()
             // The type numbers below 64 already found to have a name (a ledger has a few).
             var checkedTypes: UInt64 = 0
             try transaction.withCursor(schema.streams) { cursor in
@@ -151,7 +151,7 @@ extension LMDBEventStore {
                             let (position, record) = run[index]
                             let typeNumber = EventRecord.typeNumber(of: record)
                             if typeNumber >= 64 || checkedTypes & (1 << typeNumber) == 0 {
-                                _ = try typeName(typeNumber, names: &typeNames.names, in: transaction)
+                                try checkTypeName(typeNumber, &typeNames, in: transaction)
                                 if typeNumber < 64 { checkedTypes |= 1 << typeNumber }
                             }
                             let event = try StoredEvent(
@@ -246,6 +246,16 @@ extension LMDBEventStore {
             }
             return found.key.readBE(UInt64.self, at: 0) == position.rawValue ? found : try cursor.move(MDB_PREV)
         }
+    }
+
+    /// Checks that type `number` has a name, loading the types again when the shared names
+    /// do not have it yet.
+    private func checkTypeName(_ number: UInt32, _ names: inout StoredEvent.TypeNames, in transaction: LMDBTransaction) throws {
+        if names.names(number) { return }
+        _ = try types.reload(from: transaction, schema: schema)
+        names = types.typeNames()
+        if names.names(number) { return }
+        throw LedgerError(.corrupted, "An event has type number \(number), which the types database does not name.")
     }
 
     @inline(__always)

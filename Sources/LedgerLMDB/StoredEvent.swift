@@ -21,10 +21,17 @@ public struct StoredEvent: ~Copyable {
     /// The read's type names, which outlive every event it lends (not retained per event).
     private let typeNames: Unmanaged<TypeNames>
 
-    /// The type names of one read, by number - 1 (the read checked that `typeNumber` has one).
-    final class TypeNames {
-        var names: [String]
+    /// A snapshot of the ledger's type names, by number - 1, shared by reads until a type
+    /// is added (the read checked that each lent event's `typeNumber` has one).
+    final class TypeNames: Sendable {
+        let names: [String]
         init(_ names: [String]) { self.names = names }
+
+        /// Whether type `number` has a name here.
+        func names(_ number: UInt32) -> Bool {
+            let index = Int(number) - 1
+            return index >= 0 && index < names.count && !names[index].isEmpty
+        }
     }
 
     /// A view of a record whose layout and lengths were checked.

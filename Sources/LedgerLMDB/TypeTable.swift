@@ -10,6 +10,8 @@ final class TypeTable: Sendable {
     fileprivate struct Table {
         var names: [String] = []  // index = number - 1
         var numbers: [String: UInt32] = [:]
+        /// `names` as lent events share them, made when first asked for after a change.
+        var snapshot: StoredEvent.TypeNames?
     }
 
     private let table = Mutex(Table())
@@ -17,6 +19,16 @@ final class TypeTable: Sendable {
     /// The cached names, indexed by number - 1, for a read loop to use without locking.
     func names() -> [String] {
         table.withLock { $0.names }
+    }
+
+    /// The cached names as one shared object, for reads that lend events.
+    func typeNames() -> StoredEvent.TypeNames {
+        table.withLock { table in
+            if let snapshot = table.snapshot { return snapshot }
+            let snapshot = StoredEvent.TypeNames(table.names)
+            table.snapshot = snapshot
+            return snapshot
+        }
     }
 
     /// The cached number of a name.
@@ -52,6 +64,7 @@ final class TypeTable: Sendable {
 
 extension TypeTable.Table {
     fileprivate mutating func add(_ name: String, _ number: UInt32) {
+        snapshot = nil
         let index = Int(number) - 1
         if names.count <= index { names.append(contentsOf: repeatElement("", count: index + 1 - names.count)) }
         names[index] = name
