@@ -198,27 +198,3 @@ public struct PurchaseActivity: Sendable, Hashable, Codable {
         return totals.byCurrency
     }
 }
-
-/// Sums per currency in a short list (a customer has one currency or a few), then one
-/// dictionary.
-private struct CurrencyTotals {
-    private var currencies: [Currency] = []
-    private var minorUnits: [Int64] = []
-
-    mutating func add(_ amount: Int64, _ currency: Currency) {
-        if let index = currencies.firstIndex(of: currency) {
-            minorUnits[index] += amount
-        } else {
-            currencies.append(currency)
-            minorUnits.append(amount)
-        }
-    }
-
-    var byCurrency: [Currency: Money] {
-        guard !currencies.isEmpty else { return [:] }
-        var result: [Currency: Money] = [:]
-        result.reserveCapacity(currencies.count)
-        for index in currencies.indices { result[currencies[index]] = Money(minorUnits: minorUnits[index], currency: currencies[index]) }
-        return result
-    }
-}

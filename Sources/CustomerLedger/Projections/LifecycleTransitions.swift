@@ -144,10 +144,12 @@ struct LifecycleReplay {
 
     /// When each highest stage was reached.
     func milestones(knownSince: Date, firstEvent: LifecycleState.FirstEvent, end: Date) -> [HighestStageMilestone] {
-        var milestones = [HighestStageMilestone(
+        var milestones: [HighestStageMilestone] = []
+        milestones.reserveCapacity(HighestStage.allCases.count)
+        milestones.append(HighestStageMilestone(
             stage: .prospect, at: knownSince,
             cause: .event(position: firstEvent.position, id: firstEvent.id, type: firstEvent.type)
-        )]
+        ))
         // Field by field: a whole purchase copied retains its texts.
         let purchases = activity.purchases
         for index in purchases.indices where purchases[index].occurredAt <= end {
@@ -182,6 +184,8 @@ struct ReplayEntry {
     var eventID: EventID
     /// The index of the currency in the replay's currency list.
     var currency: Int
+    /// Minor units: the purchase's amount, or minus the refund's.
+    var amount: Int64
 }
 
 /// The facts the lifecycle rules read, kept as the replay moves forward in time.
@@ -229,15 +233,8 @@ struct ReplayFacts {
         while refundEnd < activity.refunds.count, activity.refunds[refundEnd].occurredAt <= end { refundEnd += 1 }
         refunds = activity.refunds[..<refundEnd]
 
-        var currencies: [Currency] = []
-        func currencyIndex(_ currency: Currency) -> Int {
-            if let index = currencies.firstIndex(of: currency) { return index }
-            currencies.append(currency)
-            return currencies.count - 1
-        }
-        var amounts: [Int64] = []
+        var currencies = CurrencySlots()
         entries.reserveCapacity(purchaseEnd + refunds.count)
-        amounts.reserveCapacity(purchaseEnd + refunds.count)
         var nextPurchase = 0
         var nextRefund = refunds.startIndex
         while nextPurchase < purchaseEnd || nextRefund < refunds.endIndex {
@@ -254,16 +251,16 @@ struct ReplayFacts {
             if takePurchase {
                 entries.append(ReplayEntry(
                     time: purchases[nextPurchase].occurredAt, position: purchases[nextPurchase].position, purchase: nextPurchase,
-                    eventID: purchases[nextPurchase].eventID, currency: currencyIndex(purchases[nextPurchase].amount.currency)
+                    eventID: purchases[nextPurchase].eventID, currency: currencies.slot(of: purchases[nextPurchase].amount.currency),
+                    amount: purchases[nextPurchase].amount.minorUnits
                 ))
-                amounts.append(purchases[nextPurchase].amount.minorUnits)
                 nextPurchase += 1
             } else {
                 entries.append(ReplayEntry(
                     time: refunds[nextRefund].occurredAt, position: refunds[nextRefund].position, purchase: -1,
-                    eventID: refunds[nextRefund].eventID, currency: currencyIndex(refunds[nextRefund].amount.currency)
+                    eventID: refunds[nextRefund].eventID, currency: currencies.slot(of: refunds[nextRefund].amount.currency),
+                    amount: 0 &- refunds[nextRefund].amount.minorUnits
                 ))
-                amounts.append(0 &- refunds[nextRefund].amount.minorUnits)
                 nextRefund += 1
             }
         }
@@ -272,7 +269,7 @@ struct ReplayFacts {
         for index in entries.indices {
             let row = index * currencyCount
             for currency in 0..<currencyCount { sums[row + currencyCount + currency] = sums[row + currency] }
-            sums[row + currencyCount + entries[index].currency] &+= amounts[index]
+            sums[row + currencyCount + entries[index].currency] &+= entries[index].amount
         }
     }
 
@@ -410,7 +407,10 @@ struct TransitionRecorder {
     private(set) var transitions: [LifecycleTransition] = []
     private var current: LifecycleRule?
 
-    init(policy: LifecyclePolicy) { self.policy = policy }
+    init(policy: LifecyclePolicy) {
+        self.policy = policy
+        transitions.reserveCapacity(8)  // a customer goes through a handful
+    }
 
     /// Moves to `rule`, recording a transition when the stage or the win-back flag changes.
     mutating func move(to rule: LifecycleRule, at time: Date, cause: LifecycleCause) {
