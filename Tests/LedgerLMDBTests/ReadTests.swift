@@ -70,11 +70,10 @@ import Testing
         }
     }
 
-    /// A stream read finds its records a run of 64 at a time, following the log while the
-    /// stream's events are next to each other there and its index after the first gap:
-    /// streams around that size, written in one append, interleaved with another stream,
+    /// A stream read finds its records a run of 32 at a time before lending them: streams
+    /// around and beyond that size, written in one append, interleaved with another stream,
     /// or first in one append and then interleaved, read whole and in order.
-    @Test(arguments: [63, 64, 65, 128, 150], ["interleaved", "one append", "one append, then interleaved"])
+    @Test(arguments: [31, 32, 33, 64, 65, 150], ["interleaved", "one append", "one append, then interleaved"])
     func storedStreamReadsAcrossRuns(_ count: Int, _ layout: String) async throws {
         let folder = TemporaryFolder()
         let store = try LMDBEventStore.open(at: folder.path)

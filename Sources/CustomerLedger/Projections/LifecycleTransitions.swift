@@ -409,7 +409,7 @@ struct TransitionRecorder {
 
     init(policy: LifecyclePolicy) {
         self.policy = policy
-        transitions.reserveCapacity(8)  // a customer goes through a handful
+        transitions.reserveCapacity(16)  // a customer goes through a handful, or a dozen
     }
 
     /// Moves to `rule`, recording a transition when the stage or the win-back flag changes.
