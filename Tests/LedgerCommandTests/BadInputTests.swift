@@ -397,28 +397,8 @@ import Testing
         try handle.truncate(atOffset: UInt64(length))
     }
 
-    /// Runs a program and returns its exit status and output (small: pipes are read at the end).
+    /// Runs a program as ``LedgerTool`` runs `ledger`.
     static func run(_ program: String, _ arguments: [String]) async throws -> ToolResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = FileHandle.nullDevice
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        return ToolResult(
-            status: process.terminationStatus,
-            stdout: String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-            stderr: String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        )
+        try await LedgerTool.run(program: URL(fileURLWithPath: program), arguments)
     }
 }

@@ -47,6 +47,11 @@ enum LedgerTool {
     /// returns its exit status and output.
     static func run(_ arguments: [String], stdin: String? = nil) async throws -> ToolResult {
         guard let executable else { throw NotFound() }
+        return try await run(program: executable, arguments, stdin: stdin)
+    }
+
+    /// Runs any program the same way (for example `ledger` under another user).
+    static func run(program executable: URL, _ arguments: [String], stdin: String? = nil) async throws -> ToolResult {
         // Files rather than pipes for the output: nothing can fill up and block.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
