@@ -39,23 +39,15 @@ extension LMDBEventStore {
     /// are; throw to stop early.
     public func readStoredLog(from position: LogPosition = .start, filter: EventTypeFilter = .all, _ body: (borrowing StoredEvent) throws -> Void) throws {
         try environment.read { transaction in
-            var typeNames = types.typeNames()
+            var lent = LentTypes(names: types.typeNames())
             let wanted = try filter.types.map { try typeNumbers(of: $0, in: transaction) }
             if let wanted, wanted.isEmpty { return }
-            var checkedTypes: UInt64 = 0
             try transaction.withCursor(schema.log) { cursor in
                 var entry = try startEntry(&cursor, at: position, direction: .forward)
                 while let (key, value) = entry {
                     let typeNumber = EventRecord.typeNumber(of: value)
                     if wanted?.contains(typeNumber) ?? true {
-                        if typeNumber >= 64 || checkedTypes & (1 << typeNumber) == 0 {
-                            try checkTypeName(typeNumber, &typeNames, in: transaction)
-                            if typeNumber < 64 { checkedTypes |= 1 << typeNumber }
-                        }
-                        let event = try StoredEvent(
-                            position: LogPosition(key.readBE(UInt64.self, at: 0)), typeNames: typeNames, typeNumber: typeNumber, bytes: value
-                        )
-                        try body(event)
+                        try body(try storedEvent(value, at: key.readBE(UInt64.self, at: 0), typeNumber: typeNumber, &lent, in: transaction))
                     }
                     entry = try cursor.move(MDB_NEXT)
                 }
@@ -117,11 +109,7 @@ extension LMDBEventStore {
                 throw LedgerError(.corrupted, "The streamInfo entry of stream \(stream) has \(stored.count) bytes instead of 8.", stream: stream)
             }
             let number = stored.readLE(UInt64.self, at: 0)
-            // Held for the whole read: each lent event names its type through it, without
-            // copying (retaining) the name unless asked.
-            var typeNames = types.typeNames()
-            // The type numbers below 64 already found to have a name (a ledger has a few).
-            var checkedTypes: UInt64 = 0
+            var lent = LentTypes(names: types.typeNames())
             try transaction.withCursor(schema.streams) { cursor in
               try transaction.withCursor(schema.log) { logCursor in
                 // The records are found a run at a time, then lent: a walk that only finds
@@ -150,15 +138,7 @@ extension LMDBEventStore {
                         if found < run.count { entry = nil }  // the stream's entries ended
                         for index in 0..<found {
                             let (position, record) = run[index]
-                            let typeNumber = EventRecord.typeNumber(of: record)
-                            if typeNumber >= 64 || checkedTypes & (1 << typeNumber) == 0 {
-                                try checkTypeName(typeNumber, &typeNames, in: transaction)
-                                if typeNumber < 64 { checkedTypes |= 1 << typeNumber }
-                            }
-                            let event = try StoredEvent(
-                                position: LogPosition(position), typeNames: typeNames, typeNumber: typeNumber, bytes: record
-                            )
-                            try body(event)
+                            try body(try storedEvent(record, at: position, typeNumber: EventRecord.typeNumber(of: record), &lent, in: transaction))
                         }
                     }
                 }
@@ -249,14 +229,22 @@ extension LMDBEventStore {
         }
     }
 
-    /// Checks that type `number` has a name, loading the types again when the shared names
-    /// do not have it yet.
-    private func checkTypeName(_ number: UInt32, _ names: inout StoredEvent.TypeNames, in transaction: LMDBTransaction) throws {
-        if names.names(number) { return }
-        _ = try types.reload(from: transaction, schema: schema)
-        names = types.typeNames()
-        if names.names(number) { return }
-        throw LedgerError(.corrupted, "An event has type number \(number), which the types database does not name.")
+    /// The lent event of `record`, its type number checked to have a name (each number once
+    /// per read), the types loaded again when the shared names do not have it yet.
+    private func storedEvent(
+        _ record: UnsafeRawBufferPointer, at position: UInt64, typeNumber: UInt32, _ lent: inout LentTypes, in transaction: LMDBTransaction
+    ) throws -> StoredEvent {
+        if typeNumber >= 64 || lent.checked & (1 << typeNumber) == 0 {
+            if !lent.names.names(typeNumber) {
+                _ = try types.reload(from: transaction, schema: schema)
+                lent.names = types.typeNames()
+                guard lent.names.names(typeNumber) else {
+                    throw LedgerError(.corrupted, "An event has type number \(typeNumber), which the types database does not name.")
+                }
+            }
+            if typeNumber < 64 { lent.checked |= 1 << typeNumber }
+        }
+        return try StoredEvent(position: LogPosition(position), typeNames: lent.names, typeNumber: typeNumber, bytes: record)
     }
 
     @inline(__always)
@@ -293,4 +281,12 @@ public struct StorageInfo: Hashable, Sendable {
     public var fileSize: Int
     /// Synced at every commit, or relaxed.
     public var durability: LMDBEventStore.Durability
+}
+
+/// What a read that lends events keeps: the type names its events name their types through
+/// (held for the whole read, so no lent event retains a name unless asked), and the type
+/// numbers below 64 it has already found named (a ledger has a few).
+private struct LentTypes {
+    var names: StoredEvent.TypeNames
+    var checked: UInt64 = 0
 }
