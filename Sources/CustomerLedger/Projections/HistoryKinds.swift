@@ -1,9 +1,10 @@
 import LedgerCore
 import Synchronization
 
-/// What a history read needs to know of each event type, by the ledger's type number
-/// (stable for the life of a ledger): found once per ledger rather than once per read, and
-/// kept apart in plain flags, so that reading them per event copies no text or reference.
+/// What a read of customer events (a history, a population pass) needs to know of each
+/// event type, by the ledger's type number (stable for the life of a ledger): found once
+/// per ledger rather than once per read, and kept apart in plain flags, so that reading
+/// them per event copies no text or reference.
 final class HistoryKinds: Sendable {
     /// The flags a read checks per event.
     struct Flags: Sendable {

@@ -90,18 +90,6 @@ struct StreamRuns {
     }
 }
 
-/// The built-in type of each type number a log pass meets, looked up by name once.
-struct TypeEntries {
-    private var known: [(number: UInt32, entry: BuiltInEventType?)] = []
-
-    mutating func entry(of stored: borrowing StoredEvent) -> BuiltInEventType? {
-        for item in known where item.number == stored.typeNumber { return item.entry }
-        let entry = EventCoding.builtIn[stored.type]
-        known.append((stored.typeNumber, entry))
-        return entry
-    }
-}
-
 /// Ends a log scan at the last position a point of view can include.
 struct StopScan: Error {}
 
@@ -182,12 +170,13 @@ struct PopulationPass {
         if readsForgotten { early.insert(CustomerForgotten.eventType) }
         var streams = StreamRuns()
         if !early.isEmpty {
-            var entries = TypeEntries()
+            var kinds = ledger.historyKinds.snapshot()
             do {
                 try ledger.store.readStoredLog(filter: .only(early)) { stored in
                     if !readsForgotten, !asOf.mayInclude(position: stored.position) { throw StopScan() }
                     let stream = try streams.stream(of: stored)
-                    let entry = entries.entry(of: stored)
+                    if kinds.flags(stored.typeNumber) == nil { kinds = ledger.historyKinds.learn(stored.typeNumber, type: stored.type) }
+                    let entry = kinds.kinds[Int(stored.typeNumber)]!.entry
                     if readsForgotten, entry?.type == CustomerForgotten.self {
                         forgottenEver.insert(identities.future.owner(of: stream))
                     }
