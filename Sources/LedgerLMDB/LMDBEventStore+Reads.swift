@@ -117,7 +117,13 @@ extension LMDBEventStore {
                 // where one interleaved with decoding waits for each in turn.
                 // 32 entries of 24 bytes stay on the stack (64 went to the heap).
                 try withUnsafeTemporaryAllocation(of: (position: UInt64, record: UnsafeRawBufferPointer).self, capacity: 32) { run in
+                    // The stream's index entries are next to each other, and a customer's
+                    // events often are too (a batch, a session): their pages are asked for
+                    // whole, so walking them with MDB_NEXT does not wait for each entry.
+                    var indexPages = MapPrefetch()
+                    var logPages = MapPrefetch()
                     var entry = try PairKey(number, 1).withBytes { try cursor.seek($0) }
+                    if let (key, _) = entry, let base = key.baseAddress { indexPages.page(of: base) }
                     var previous: UInt64 = 0
                     while entry != nil {
                         var found = 0
@@ -128,12 +134,17 @@ extension LMDBEventStore {
                             }
                             previous = position
                             // Every line of the record is on its way while the walk goes on.
-                            if let base = record.baseAddress {
-                                for offset in stride(from: 0, to: record.count, by: 64) { clmdb_prefetch(base + offset) }
-                            }
+                            MapPrefetch.lines(of: record)
                             run[found] = (position, record)
                             found += 1
                             entry = try cursor.move(MDB_NEXT)
+                            if let (key, value) = entry, value.count == 8, let next = key.baseAddress {
+                                indexPages.page(of: next)
+                                // The next position is the next record of the log, below this one.
+                                if value.readLE(UInt64.self, at: 0) == position &+ 1, let base = record.baseAddress {
+                                    logPages.pageBelow(base)
+                                }
+                            }
                         }
                         if found < run.count { entry = nil }  // the stream's entries ended
                         for index in 0..<found {
