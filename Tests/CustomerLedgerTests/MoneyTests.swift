@@ -1,4 +1,4 @@
-import CustomerLedger
+@testable import CustomerLedger
 import Foundation
 import Testing
 
@@ -71,6 +71,31 @@ import Testing
             let error = #expect(throws: LedgerError.self) { try Currency(bad) }
             #expect(error?.message.contains("is not an ISO 4217 code") == true)
         }
+    }
+
+    /// The binary layout stores a code as three packed bytes; read that way, a currency is
+    /// the one its text names, with the same digits, and anything but three upper-case
+    /// letters is refused.
+    @Test func aPackedCodeIsTheCurrencyItsLettersName() throws {
+        for code in ["USD", "EUR", "GBP", "JPY", "KWD", "CLF", "CHF", "AAA", "ZZZ"] {
+            let packed = code.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            let currency = try #require(Currency(packedCode: packed))
+            #expect(currency == (try Currency(code)))
+            #expect(currency.code == code)
+            #expect(currency.minorUnitDigits == (try Currency(code)).minorUnitDigits)
+        }
+        for bad: UInt32 in [0, 0x55_73_44, 0x55_53_5B, 0x40_53_44, 0x0155_5344] {
+            #expect(Currency(packedCode: bad) == nil, "\(String(bad, radix: 16))")
+        }
+    }
+
+    @Test func amountsOfDifferentCurrenciesOrderByTheirCodes() {
+        let jpy = Money(minorUnits: 1, currency: .jpy)
+        #expect(Money(minorUnits: 9_999, currency: .eur) < jpy)
+        #expect(jpy < Money(minorUnits: 0, currency: .usd))
+        #expect(!(Money(minorUnits: 5, currency: .usd) < Money(minorUnits: 5, currency: .usd)))
+        #expect([Money(minorUnits: 2, currency: .usd), Money(minorUnits: 3, currency: .eur), Money(minorUnits: 1, currency: .usd)].sorted()
+            == [Money(minorUnits: 3, currency: .eur), Money(minorUnits: 1, currency: .usd), Money(minorUnits: 2, currency: .usd)])
     }
 
     @Test func aJSONAmountWithTooManyDecimalsIsAnErrorNamingThem() throws {

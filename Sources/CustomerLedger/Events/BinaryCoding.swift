@@ -547,31 +547,6 @@ protocol BinaryEnum {
     init?(binaryCode: UInt8)
 }
 
-extension Currency {
-    /// The currency of three upper-case ASCII letters packed big-endian into the low 24
-    /// bits, without building a dictionary key for the common ones.
-    init?(packedCode packed: UInt32) {
-        switch packed {
-        case 0x55_53_44: self = .usd
-        case 0x45_55_52: self = .eur
-        case 0x47_42_50: self = .gbp
-        case 0x4A_50_59: self = .jpy
-        default:
-            let letters = (packed >> 16, packed >> 8 & 0xFF, packed & 0xFF)
-            let isLetter = { (byte: UInt32) in byte >= UInt32(UInt8(ascii: "A")) && byte <= UInt32(UInt8(ascii: "Z")) }
-            guard packed >> 24 == 0, isLetter(letters.0), isLetter(letters.1), isLetter(letters.2) else { return nil }
-            let code = String(unsafeUninitializedCapacity: 3) { buffer in
-                buffer[0] = UInt8(letters.0)
-                buffer[1] = UInt8(letters.1)
-                buffer[2] = UInt8(letters.2)
-                return 3
-            }
-            guard let currency = try? Currency(code) else { return nil }
-            self = currency
-        }
-    }
-}
-
 /// Which optional fields a payload holds: bit 0 is the first optional field.
 struct Presence {
     let mask: UInt64

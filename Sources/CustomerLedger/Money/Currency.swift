@@ -2,22 +2,54 @@ public import LedgerCore
 
 /// An ISO 4217 currency code with its number of minor-unit digits.
 public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
+    // The three letters packed big-endian into the low 24 bits, and the digits: a plain
+    // value, so an amount copies without retaining a string (amounts are copied at
+    // every purchase a view folds).
+    private let packed: UInt32
+    private let digits: UInt8
+
     /// The three-letter code, such as `USD`.
-    public let code: String
+    public var code: String {
+        String(unsafeUninitializedCapacity: 3) { buffer in
+            buffer[0] = UInt8(truncatingIfNeeded: packed >> 16)
+            buffer[1] = UInt8(truncatingIfNeeded: packed >> 8)
+            buffer[2] = UInt8(truncatingIfNeeded: packed)
+            return 3
+        }
+    }
+
     /// Decimals of the minor unit: 2 for USD, 0 for JPY, 3 for KWD.
-    public let minorUnitDigits: Int
+    public var minorUnitDigits: Int { Int(digits) }
 
     /// A currency by its ISO 4217 code. Codes in ISO 4217 whose minor unit is not 2 are
     /// known by the table below; any other three upper-case letters get 2 decimals.
     /// - Throws: `LedgerError.Code.invalidInput` unless `code` is three
     ///   upper-case ASCII letters.
     public init(_ code: String) throws(LedgerError) {
-        guard code.utf8.count == 3, code.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {
+        guard code.utf8.count == 3, code.utf8.allSatisfy(Self.isLetter) else {
             throw LedgerError(.invalidInput, "Currency \(code.debugDescription) is not an ISO 4217 code: give three upper-case letters, like USD.")
         }
-        self.code = code
-        self.minorUnitDigits = Self.nonTwoDigitCurrencies[code] ?? 2
+        self.init(letters: code.utf8.reduce(0) { $0 << 8 | UInt32($1) })
     }
+
+    /// The currency of three upper-case letters, already checked, packed big-endian.
+    private init(letters packed: UInt32) {
+        self.packed = packed
+        self.digits = Self.nonTwoDigitCurrencies[packed] ?? 2
+    }
+
+    /// The currency of three upper-case ASCII letters packed big-endian into the low 24
+    /// bits (as the binary layout stores them); `nil` for anything else.
+    init?(packedCode packed: UInt32) {
+        guard packed >> 24 == 0, Self.isLetter(UInt8(truncatingIfNeeded: packed >> 16)),
+              Self.isLetter(UInt8(truncatingIfNeeded: packed >> 8)), Self.isLetter(UInt8(truncatingIfNeeded: packed)) else { return nil }
+        self.init(letters: packed)
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+
+    /// Orders currencies by their codes.
+    static func < (lhs: Currency, rhs: Currency) -> Bool { lhs.packed < rhs.packed }
 
     public static let usd = try! Currency("USD")
     public static let eur = try! Currency("EUR")
@@ -41,11 +73,14 @@ public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
         try container.encode(code)
     }
 
-    /// ISO 4217 currencies whose minor unit is not two digits.
-    static let nonTwoDigitCurrencies: [String: Int] = [
-        "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
-        "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
-        "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
-        "CLF": 4, "UYW": 4,
-    ]
+    /// ISO 4217 currencies whose minor unit is not two digits, by packed code.
+    private static let nonTwoDigitCurrencies: [UInt32: UInt8] = {
+        let digits: [String: UInt8] = [
+            "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+            "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
+            "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+            "CLF": 4, "UYW": 4,
+        ]
+        return Dictionary(uniqueKeysWithValues: digits.map { code, digits in (code.utf8.reduce(0) { $0 << 8 | UInt32($1) }, digits) })
+    }()
 }

@@ -44,7 +44,7 @@ public struct Money: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Orders amounts of one currency; amounts of different currencies order by currency.
     public static func < (lhs: Money, rhs: Money) -> Bool {
-        (lhs.currency.code, lhs.minorUnits) < (rhs.currency.code, rhs.minorUnits)
+        lhs.currency == rhs.currency ? lhs.minorUnits < rhs.minorUnits : lhs.currency < rhs.currency
     }
 
     static func parse(_ text: String, decimals: Int, currency: Currency) throws(LedgerError) -> Int64 {
