@@ -78,11 +78,17 @@ extension LMDBEventStore {
                 let step = direction == .forward ? MDB_NEXT : MDB_PREV
                 var delivered = 0
                 var previous: UInt64 = 0
+                // As in readStoredEvents: the index page, and within a run of adjacent
+                // records the log page below, are asked for ahead.
+                var indexPages = MapPrefetch()
+                var logPages = MapPrefetch()
+                if let (key, _) = entry, let base = key.baseAddress { indexPages.page(of: base) }
                 while let (key, value) = entry, key.count == 16, key.readBE(UInt64.self, at: 0) == state.number {
                     let position = value.readLE(UInt64.self, at: 0)
                     guard let record = try logCursor.record(at: position, after: direction == .forward ? previous : 0) else {
                         throw LedgerError(.corrupted, "Stream \(stream) points to position \(position), which holds no event.", stream: stream)
                     }
+                    if direction == .forward, position == previous &+ 1, let base = record.baseAddress { logPages.pageBelow(base) }
                     previous = position
                     let type = try typeName(EventRecord.typeNumber(of: record), names: &names, in: transaction)
                     let event = try EventRecord.decode(record, position: LogPosition(position), type: type)
