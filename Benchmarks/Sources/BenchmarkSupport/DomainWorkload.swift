@@ -77,10 +77,30 @@ public enum DomainWorkload {
         if !batch.isEmpty { _ = try await ledger.append(batch) }
     }
 
+    /// The same histories with each customer's events spread over the log: customers go
+    /// in blocks of 2,000, and a block's histories are appended a round at a time (the
+    /// first event of each, then the second…), so a customer's events are 2,000 positions
+    /// apart, each on a page of its own, as for customers who come back now and then.
+    public static func fillScattered(_ ledger: Ledger, customers: Range<Int>, seed: UInt64) async throws {
+        var generator = SplitMix64(seed: seed)
+        var start = customers.lowerBound
+        while start < customers.upperBound {
+            let block = start..<min(start + 2_000, customers.upperBound)
+            let histories = try block.map { index in (customer(index), try history(of: index, using: &generator)) }
+            for round in 0..<eventsPerCustomer {
+                for first in stride(from: 0, to: histories.count, by: 500) {
+                    _ = try await ledger.append(histories[first..<min(first + 500, histories.count)].map { StreamAppend(stream: $0.0, events: [$0.1[round]]) })
+                }
+            }
+            start = block.upperBound
+        }
+    }
+
     /// A ledger of `customers` × 50 events kept between benchmark runs under
     /// `Benchmarks/.build/ledgers/NAME` (building 10 million events takes a minute or
-    /// two); built with relaxed durability, which changes nothing for readers.
-    public static func cachedLedger(named name: String, customers: Int) async throws -> Ledger {
+    /// two); built with relaxed durability, which changes nothing for readers. With
+    /// `scattered`, filled by ``fillScattered(_:customers:seed:)`` (name it apart).
+    public static func cachedLedger(named name: String, customers: Int, scattered: Bool = false) async throws -> Ledger {
         let folder = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent(".build/ledgers/\(name)-\(customers)-v1")
@@ -92,7 +112,11 @@ public enum DomainWorkload {
         let stored = try ledger.totals().eventCount
         if stored != expected {
             precondition(stored == 0, "\(folder.path) holds a partial ledger: remove it")
-            try await fill(ledger, customers: 0..<customers, seed: 7)
+            if scattered {
+                try await fillScattered(ledger, customers: 0..<customers, seed: 7)
+            } else {
+                try await fill(ledger, customers: 0..<customers, seed: 7)
+            }
             try ledger.store.sync()
         }
         return ledger

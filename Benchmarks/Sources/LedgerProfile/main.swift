@@ -20,7 +20,7 @@ import Foundation
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    print("usage: LedgerProfile append-ledger|append-raw|group|sequential|scan-ledger|scan-raw|replay|lookup|lookup-separate|lookup-stream|lookup-raw|lookup-stored|lookup-history|lookup-profile|lookup-lifecycle [rounds] [customers]")
+    print("usage: LedgerProfile append-ledger|append-raw|group|sequential|scan-ledger|scan-raw|replay|lookup|lookup-separate|lookup-stream|lookup-raw|lookup-stored|lookup-history|lookup-profile|lookup-lifecycle [rounds] [customers] [scattered]")
     exit(2)
 }
 let workload = arguments[1]
@@ -159,8 +159,11 @@ case "lookup", "lookup-separate", "lookup-stream", "lookup-raw", "lookup-stored"
     // lookup-separate: ledger.profile(of:) then ledger.lifecycle(of:);
     // lookup-stream: readStream touching each RecordedEvent, no typed decode;
     // lookup-raw: the same LMDB reads as bare C calls (RawStreamReader).
+    // A fifth argument `scattered` reads a ledger where each customer's events are spread
+    // over the log (DomainWorkload.fillScattered) instead of next to each other.
     let customers = arguments.count > 3 ? Int(arguments[3]) ?? 2_000 : 2_000
-    let ledger = try await DomainWorkload.cachedLedger(named: "domain", customers: customers)
+    let scattered = arguments.count > 4 && arguments[4] == "scattered"
+    let ledger = try await DomainWorkload.cachedLedger(named: scattered ? "domain-scattered" : "domain", customers: customers, scattered: scattered)
     var generator = SplitMix64(seed: 11)
     let targets = (0..<1_000).map { _ in DomainWorkload.customer(Int(generator.next() % UInt64(customers))) }
     let raw = workload == "lookup-raw" ? RawStreamReader(folder: URL(fileURLWithPath: ledger.store.path)) : nil
