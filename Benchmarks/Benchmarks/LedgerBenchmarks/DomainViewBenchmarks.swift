@@ -3,8 +3,9 @@ import BenchmarkSupport
 import CustomerLedger
 import Foundation
 
-// The two domain workloads measured on more than one ledger (clear and encrypted), so
-// that each variant runs exactly the same closure.
+// The domain workloads measured on more than one ledger (clear and encrypted; a
+// customer's events next to each other or spread over the log), so that each variant runs
+// exactly the same closure.
 
 /// 4,096 random customers of a ledger of `customers`, the same in every lookup benchmark.
 func lookupTargets(_ customers: Int) -> [StreamID] {
@@ -43,6 +44,35 @@ func lookupBenchmark(
             try check?(ledger, targets[0])
         },
         teardown: { lookup.tearDown() }  // a cached ledger has no folder: it stays for the next run
+    )
+}
+
+/// The reads a one-customer lookup makes, as bare LMDB calls (`RawStreamReader`: the
+/// `streamInfo` get, the stream's index entries, one `log` get each), over the same 4,096
+/// customers; `scattered` reads the ledger whose customers' events are spread over the log.
+func rawLookupBenchmark(_ ledgerLabel: String, customers: Int, configuration: Benchmark.Configuration, scattered: Bool = false) {
+    let raw = Fixture<(RawStreamReader, [String])>()
+    Benchmark(
+        "One customer's 50 events, raw LMDB index cursor + log gets, \(ledgerLabel)",
+        configuration: configuration,
+        closure: { benchmark in
+            let (reader, targets) = raw.state!
+            var checksum: UInt64 = 0
+            for _ in benchmark.scaledIterations {
+                let (count, sum) = reader.read(targets[raw.next % targets.count])
+                raw.next += 1
+                precondition(count == DomainWorkload.eventsPerCustomer, "read \(count) entries")
+                checksum &+= sum
+            }
+            blackHole(checksum)
+        },
+        setup: {
+            let ledger = try await DomainWorkload.cachedLedger(named: scattered ? "domain-scattered" : "domain", customers: customers, scattered: scattered)
+            let folder = URL(fileURLWithPath: ledger.store.path)
+            ledger.close()
+            raw.state = (RawStreamReader(folder: folder), lookupTargets(customers).map(\.rawValue))
+        },
+        teardown: { raw.state = nil }
     )
 }
 

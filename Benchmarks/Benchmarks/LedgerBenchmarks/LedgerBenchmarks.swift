@@ -304,29 +304,16 @@ let benchmarks: @Sendable () -> Void = {
             }
         )
 
-        let raw = Fixture<(RawStreamReader, [String])>()
-        Benchmark(
-            "One customer's 50 events, raw LMDB index cursor + log gets, ledger of \(label) events",
-            configuration: lookupConfiguration,
-            closure: { benchmark in
-                let (reader, targets) = raw.state!
-                var checksum: UInt64 = 0
-                for _ in benchmark.scaledIterations {
-                    let (count, sum) = reader.read(targets[raw.next % targets.count])
-                    raw.next += 1
-                    precondition(count == DomainWorkload.eventsPerCustomer, "read \(count) entries")
-                    checksum &+= sum
-                }
-                blackHole(checksum)
-            },
-            setup: {
-                let ledger = try await DomainWorkload.cachedLedger(named: "domain", customers: customers)
-                let folder = URL(fileURLWithPath: ledger.store.path)
-                ledger.close()
-                raw.state = (RawStreamReader(folder: folder), lookupTargets(customers).map(\.rawValue))
-            },
-            teardown: { raw.state = nil }
+        // The same histories with each customer's events spread over the log (2,000
+        // positions apart: DomainWorkload.fillScattered), where every event costs a B-tree
+        // descent of its own: the lookup and its raw floor.
+        lookupBenchmark(
+            "One customer profile + lifecycle from one history read, 50 events spread over the log, ledger of \(label) events",
+            configuration: lookupConfiguration, customers: customers,
+            open: { try await DomainWorkload.cachedLedger(named: "domain-scattered", customers: $0, scattered: true) }
         )
+        rawLookupBenchmark("ledger of \(label) events", customers: customers, configuration: lookupConfiguration)
+        rawLookupBenchmark("events spread over the log, ledger of \(label) events", customers: customers, configuration: lookupConfiguration, scattered: true)
     }
 
     // MARK: 5. Full replay into the population projections, against the raw scan
