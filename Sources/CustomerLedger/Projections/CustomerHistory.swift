@@ -4,8 +4,9 @@ public import LedgerCore
 /// Everything that had happened to one customer from a point of view: the customer's own
 /// stream and the streams of customers merged into it, in the order things happened.
 ///
-/// Reading it touches only those streams, so its cost depends on this customer's history,
-/// not on the size of the ledger.
+/// Reading it touches only those streams, so its work depends on this customer's history,
+/// not on the size of the ledger. Its time does, through the processor's cache, when the
+/// customer's events are spread over the log (the repository's `docs/performance.md`).
 public struct CustomerHistory: Sendable, Hashable {
     /// The customer asked for.
     public var requested: StreamID
