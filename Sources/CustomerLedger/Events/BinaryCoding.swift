@@ -189,7 +189,10 @@ struct BinaryWriter {
     /// Minor units (zigzag varint), then the three ASCII letters of the currency code.
     mutating func money(_ value: Money) {
         int(value.minorUnits)
-        bytes.append(contentsOf: value.currency.code.utf8)
+        let code = value.currency.packedCode
+        bytes.append(UInt8(truncatingIfNeeded: code >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: code >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: code))
     }
 
     /// One byte: the value's index in its table (docs/format.md).

@@ -5,15 +5,17 @@ public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
     // The three letters packed big-endian into the low 24 bits, and the digits: a plain
     // value, so an amount copies without retaining a string (amounts are copied at
     // every purchase a view folds).
-    private let packed: UInt32
+    /// The three letters packed big-endian into the low 24 bits, as the binary layout
+    /// stores them.
+    let packedCode: UInt32
     private let digits: UInt8
 
     /// The three-letter code, such as `USD`.
     public var code: String {
         String(unsafeUninitializedCapacity: 3) { buffer in
-            buffer[0] = UInt8(truncatingIfNeeded: packed >> 16)
-            buffer[1] = UInt8(truncatingIfNeeded: packed >> 8)
-            buffer[2] = UInt8(truncatingIfNeeded: packed)
+            buffer[0] = UInt8(truncatingIfNeeded: packedCode >> 16)
+            buffer[1] = UInt8(truncatingIfNeeded: packedCode >> 8)
+            buffer[2] = UInt8(truncatingIfNeeded: packedCode)
             return 3
         }
     }
@@ -29,14 +31,17 @@ public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
         guard code.utf8.count == 3, code.utf8.allSatisfy(Self.isLetter) else {
             throw LedgerError(.invalidInput, "Currency \(code.debugDescription) is not an ISO 4217 code: give three upper-case letters, like USD.")
         }
-        self.init(letters: code.utf8.reduce(0) { $0 << 8 | UInt32($1) })
+        self.init(letters: Self.pack(code))
     }
 
     /// The currency of three upper-case letters, already checked, packed big-endian.
     private init(letters packed: UInt32) {
-        self.packed = packed
+        self.packedCode = packed
         self.digits = Self.nonTwoDigitCurrencies[packed] ?? 2
     }
+
+    /// The letters of `code` packed big-endian.
+    private static func pack(_ code: String) -> UInt32 { code.utf8.reduce(0) { $0 << 8 | UInt32($1) } }
 
     /// The currency of three upper-case ASCII letters packed big-endian into the low 24
     /// bits (as the binary layout stores them); `nil` for anything else.
@@ -49,7 +54,7 @@ public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
     private static func isLetter(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
 
     /// Orders currencies by their codes.
-    static func < (lhs: Currency, rhs: Currency) -> Bool { lhs.packed < rhs.packed }
+    static func < (lhs: Currency, rhs: Currency) -> Bool { lhs.packedCode < rhs.packedCode }
 
     public static let usd = try! Currency("USD")
     public static let eur = try! Currency("EUR")
@@ -81,6 +86,6 @@ public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
             "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
             "CLF": 4, "UYW": 4,
         ]
-        return Dictionary(uniqueKeysWithValues: digits.map { code, digits in (code.utf8.reduce(0) { $0 << 8 | UInt32($1) }, digits) })
+        return Dictionary(uniqueKeysWithValues: digits.map { code, digits in (pack(code), digits) })
     }()
 }
