@@ -96,6 +96,7 @@ extension LMDBEventStore {
                     delivered += 1
                     if delivered == limit { return }
                     entry = try cursor.move(step)
+                    if let (key, _) = entry, let base = key.baseAddress { indexPages.page(of: base) }
                 }
               }
             }
