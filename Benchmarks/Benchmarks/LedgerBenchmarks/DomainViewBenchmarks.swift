@@ -67,7 +67,7 @@ func rawLookupBenchmark(_ ledgerLabel: String, customers: Int, configuration: Be
             blackHole(checksum)
         },
         setup: {
-            let ledger = try await DomainWorkload.cachedLedger(named: scattered ? "domain-scattered" : "domain", customers: customers, scattered: scattered)
+            let ledger = try await DomainWorkload.cachedLedger(named: "domain", customers: customers, scattered: scattered)
             let folder = URL(fileURLWithPath: ledger.store.path)
             ledger.close()
             raw.state = (RawStreamReader(folder: folder), lookupTargets(customers).map(\.rawValue))

@@ -310,7 +310,7 @@ let benchmarks: @Sendable () -> Void = {
         lookupBenchmark(
             "One customer profile + lifecycle from one history read, 50 events spread over the log, ledger of \(label) events",
             configuration: lookupConfiguration, customers: customers,
-            open: { try await DomainWorkload.cachedLedger(named: "domain-scattered", customers: $0, scattered: true) }
+            open: { try await DomainWorkload.cachedLedger(named: "domain", customers: $0, scattered: true) }
         )
         rawLookupBenchmark("ledger of \(label) events", customers: customers, configuration: lookupConfiguration)
         rawLookupBenchmark("events spread over the log, ledger of \(label) events", customers: customers, configuration: lookupConfiguration, scattered: true)

@@ -99,11 +99,11 @@ public enum DomainWorkload {
     /// A ledger of `customers` × 50 events kept between benchmark runs under
     /// `Benchmarks/.build/ledgers/NAME` (building 10 million events takes a minute or
     /// two); built with relaxed durability, which changes nothing for readers. With
-    /// `scattered`, filled by ``fillScattered(_:customers:seed:)`` (name it apart).
+    /// `scattered`, filled by ``fillScattered(_:customers:seed:)``, in a folder of its own.
     public static func cachedLedger(named name: String, customers: Int, scattered: Bool = false) async throws -> Ledger {
         let folder = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/ledgers/\(name)-\(customers)-v1")
+            .appendingPathComponent(".build/ledgers/\(name)\(scattered ? "-scattered" : "")-\(customers)-v1")
         var options = LMDBEventStore.Options()
         options.durability = .relaxed
         options.initialMapSize = 1 << 30

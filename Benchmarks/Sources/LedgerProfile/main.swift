@@ -163,7 +163,7 @@ case "lookup", "lookup-separate", "lookup-stream", "lookup-raw", "lookup-stored"
     // over the log (DomainWorkload.fillScattered) instead of next to each other.
     let customers = arguments.count > 3 ? Int(arguments[3]) ?? 2_000 : 2_000
     let scattered = arguments.count > 4 && arguments[4] == "scattered"
-    let ledger = try await DomainWorkload.cachedLedger(named: scattered ? "domain-scattered" : "domain", customers: customers, scattered: scattered)
+    let ledger = try await DomainWorkload.cachedLedger(named: "domain", customers: customers, scattered: scattered)
     var generator = SplitMix64(seed: 11)
     let targets = (0..<1_000).map { _ in DomainWorkload.customer(Int(generator.next() % UInt64(customers))) }
     let raw = workload == "lookup-raw" ? RawStreamReader(folder: URL(fileURLWithPath: ledger.store.path)) : nil
